@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+import { App } from 'aws-cdk-lib';
+import { BatchTeardownStack } from '../lib/batch-teardown-stack';
+import { readAppSettings } from '../lib/context-settings';
+
+const app = new App();
+new BatchTeardownStack(app, 'ClaudeBatchTeardown', {
+  settings: readAppSettings(app.node),
+  description: 'Submits, cancels, waits for and deletes Claude Message Batches',
+});

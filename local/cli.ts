@@ -1,0 +1,171 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { App } from 'aws-cdk-lib';
+import { startEmulator } from '../emulator';
+import type { BatchTeardownProps } from '../lib/batch-teardown';
+import { readAppSettings } from '../lib/context-settings';
+import { readInputFile } from './input-file';
+import { createProgressFormatter } from './progress';
+import { runLocalExecution, type LocalRunResult } from './run';
+
+const USAGE = `Usage: npm run local -- <input.json> [options]
+
+Runs the teardown state machine locally with the real handler code. Without --api-url it
+starts the Message Batches emulator on 127.0.0.1 and calls it.
+
+Options:
+  --api-url URL      call this Message Batches API instead of the embedded emulator;
+                     the key comes from ANTHROPIC_API_KEY; https, or http on a loopback host
+  --fast             shorten Wait states and Retry intervals to milliseconds
+  --log-level LEVEL  handler log level: DEBUG, INFO, WARN or ERROR (default: WARN, so
+                     the handlers' JSON log lines appear only for retries and failures)
+  -h, --help         print this help
+
+Exit codes: 0 succeeded, 1 execution failed, 2 usage or input error.
+The last line on stdout is the execution output, or {"error": ..., "cause": ...}.`;
+
+/** Exit code of a usage or input error. */
+const USAGE_ERROR = 2;
+
+interface CliArguments {
+  inputFile: string;
+  apiUrl?: string;
+  fast: boolean;
+  logLevel?: string;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseCliArguments(argv);
+  if (typeof args === 'number') {
+    return args;
+  }
+  const input = readInputFile(args.inputFile);
+  if (input instanceof Error) {
+    printFailure('InvalidInput', input.message);
+    return USAGE_ERROR;
+  }
+  const target = await resolveTarget(args);
+  if (target instanceof Error) {
+    printFailure('InvalidInput', target.message);
+    return USAGE_ERROR;
+  }
+  try {
+    process.stdout.write(`Running ${path.basename(args.inputFile)} against ${target.url}\n`);
+    const formatEvent = createProgressFormatter();
+    const result = await runLocalExecution({
+      input,
+      apiUrl: target.url,
+      apiKey: target.apiKey,
+      fast: args.fast,
+      logLevel: args.logLevel,
+      teardownProps: settingsFromCdkJson(),
+      onEvent: (event) => {
+        const line = formatEvent(event);
+        if (line !== undefined) {
+          process.stdout.write(`${line}\n`);
+        }
+      },
+    });
+    return printResult(result);
+  } finally {
+    await target.close();
+  }
+}
+
+function parseCliArguments(argv: string[]): CliArguments | number {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        'api-url': { type: 'string' },
+        fast: { type: 'boolean', default: false },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+    return USAGE_ERROR;
+  }
+  if (parsed.values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const [inputFile, ...extra] = parsed.positionals;
+  if (inputFile === undefined || extra.length > 0) {
+    process.stderr.write(`Expected exactly one input file.\n\n${USAGE}\n`);
+    return USAGE_ERROR;
+  }
+  return {
+    inputFile,
+    apiUrl: parsed.values['api-url'],
+    fast: parsed.values.fast,
+    logLevel: parsed.values['log-level']?.toUpperCase() ?? 'WARN',
+  };
+}
+
+interface Target {
+  url: string;
+  apiKey: string;
+  close: () => Promise<void>;
+}
+
+async function resolveTarget(args: CliArguments): Promise<Target | Error> {
+  if (args.apiUrl !== undefined) {
+    const apiKey = process.env.ANTHROPIC_API_KEY;
+    if (!apiKey) {
+      return new Error(
+        '--api-url is set but ANTHROPIC_API_KEY is empty. Fix: export the key first.',
+      );
+    }
+    return { url: args.apiUrl, apiKey, close: () => Promise.resolve() };
+  }
+  const apiKey = `sk-ant-local-${randomBytes(12).toString('hex')}`;
+  const emulator = await startEmulator({
+    apiKeys: [apiKey],
+    // Short enough that a fast run ends after a few polls, long enough to show canceling.
+    cancelDelayMs: args.fast ? 200 : 3_000,
+  });
+  return { url: emulator.url, apiKey, close: () => emulator.close() };
+}
+
+/** Reads the same context as bin/app.ts, so a local run uses the deployed poll settings. */
+function settingsFromCdkJson(): BatchTeardownProps {
+  const cdkJson = JSON.parse(readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
+  const settings = readAppSettings(new App({ context: cdkJson.context ?? {} }).node);
+  return {
+    pollInterval: settings.pollInterval,
+    maxPollRetries: settings.maxPollRetries,
+    apiBaseUrl: settings.apiBaseUrl,
+    logLevel: settings.logLevel,
+  };
+}
+
+function printResult(result: LocalRunResult): number {
+  if (result.status === 'SUCCEEDED') {
+    process.stdout.write(`${JSON.stringify(result.output)}\n`);
+    return 0;
+  }
+  printFailure(result.error ?? 'Unknown', result.cause ?? '');
+  return 1;
+}
+
+function printFailure(error: string, cause: string): void {
+  process.stdout.write(`${JSON.stringify({ error, cause })}\n`);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    printFailure('LocalRunnerError', error instanceof Error ? error.message : String(error));
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,147 @@
+import './promise-polyfill';
+import { StateMachine, type RunOptions } from 'aws-local-stepfunctions';
+
+type LocalTaskHandlers = NonNullable<
+  NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']
+>;
+import type { BatchOperation } from '../lib/batch-functions';
+import type { BatchTeardownProps } from '../lib/batch-teardown';
+import { type SynthesizedTeardown, synthesizeTeardown } from './definition';
+import {
+  type LambdaHandler,
+  STATE_PAYLOAD_LIMIT_BYTES,
+  invokeLikeLambda,
+} from './lambda-emulation';
+
+/** Pause of every Wait state in fast mode, in milliseconds. */
+export const FAST_WAIT_MS = 20;
+/** Pause before every Retry in fast mode, in milliseconds. */
+export const FAST_RETRY_MS = 5;
+
+export interface LocalRunOptions {
+  /** The execution input, as it would be given to StartExecution. */
+  readonly input: unknown;
+  /** Base URL of the Message Batches API the handlers call. */
+  readonly apiUrl: string;
+  /** API key the handlers send; it stands in for the Secrets Manager secret. */
+  readonly apiKey: string;
+  /** Shortens Wait states and Retry intervals to milliseconds. */
+  readonly fast?: boolean;
+  /** Construct props, as cdk.json context would set them. */
+  readonly teardownProps?: BatchTeardownProps;
+  /** Log level of the handlers; defaults to the level in the synthesized template. */
+  readonly logLevel?: string;
+  /** Called with every execution history event as it happens. */
+  readonly onEvent?: (event: HistoryEvent) => void;
+}
+
+/** One event of the local execution history, as aws-local-stepfunctions reports it. */
+export type HistoryEvent = Record<string, unknown> & { type: string; timestamp: number };
+
+export interface LocalRunResult {
+  readonly status: 'SUCCEEDED' | 'FAILED';
+  /** Execution output when the execution succeeded. */
+  readonly output?: unknown;
+  /** Error and cause when the execution failed. */
+  readonly error?: string;
+  readonly cause?: string;
+  /** Every history event, in order. */
+  readonly history: HistoryEvent[];
+  readonly durationMs: number;
+}
+
+/**
+ * Runs the teardown state machine synthesized from the CDK construct, with the real handler code
+ * in this process standing in for the four Lambda functions. Only the key source differs from
+ * AWS: the handlers get `apiKey` instead of reading Secrets Manager.
+ */
+export async function runLocalExecution(options: LocalRunOptions): Promise<LocalRunResult> {
+  const oversize = checkInputSize(options.input);
+  if (oversize !== undefined) {
+    return { status: 'FAILED', error: 'InvalidInput', cause: oversize, history: [], durationMs: 0 };
+  }
+  const synthesized = synthesizeTeardown(options.teardownProps);
+  Object.assign(process.env, synthesized.environment, {
+    ANTHROPIC_BASE_URL: options.apiUrl,
+    POWERTOOLS_LOG_LEVEL: options.logLevel ?? synthesized.environment.POWERTOOLS_LOG_LEVEL,
+  });
+  // Imported after the environment is set, because the handlers' Logger reads it when loaded.
+  const { LOCAL_HANDLERS, setApiKeyProvider } = await import('./handlers');
+  setApiKeyProvider(() => Promise.resolve(options.apiKey));
+
+  const machine = new StateMachine(synthesized.definition as never, {
+    validationOptions: { checkArn: true, checkPaths: true },
+  });
+  const started = Date.now();
+  const execution = machine.run(options.input as never, {
+    overrides: buildOverrides(synthesized, LOCAL_HANDLERS, options.fast),
+  });
+  const history: HistoryEvent[] = [];
+  for await (const event of execution.eventLogs) {
+    const entry = event as unknown as HistoryEvent;
+    history.push(entry);
+    options.onEvent?.(entry);
+  }
+  return {
+    ...(await settle(execution.result, history)),
+    history,
+    durationMs: Date.now() - started,
+  };
+}
+
+/**
+ * Returns why StartExecution would reject the input for its size, or undefined when it fits.
+ * Step Functions limits an execution input to 256 KiB of UTF-8.
+ */
+export function checkInputSize(input: unknown): string | undefined {
+  const bytes = Buffer.byteLength(JSON.stringify(input) ?? '');
+  if (bytes <= STATE_PAYLOAD_LIMIT_BYTES) {
+    return undefined;
+  }
+  return (
+    `Invalid execution input: the input is ${bytes} bytes; Step Functions accepts at most ` +
+    `${STATE_PAYLOAD_LIMIT_BYTES} bytes (256 KiB). Fix: split the requests into several batches.`
+  );
+}
+
+async function settle(
+  result: Promise<unknown>,
+  history: HistoryEvent[],
+): Promise<Pick<LocalRunResult, 'status' | 'output' | 'error' | 'cause'>> {
+  try {
+    return { status: 'SUCCEEDED', output: await result };
+  } catch (thrown) {
+    const failed = history.find((event) => event.type === 'ExecutionFailed');
+    if (failed === undefined) {
+      throw thrown;
+    }
+    return { status: 'FAILED', error: String(failed.Error), cause: String(failed.Cause) };
+  }
+}
+
+function buildOverrides(
+  { definition, operationByState }: SynthesizedTeardown,
+  handlers: Record<BatchOperation, LambdaHandler>,
+  fast = false,
+): RunOptions['overrides'] {
+  const taskResourceLocalHandlers: LocalTaskHandlers = {};
+  for (const [stateName, operation] of Object.entries(operationByState)) {
+    const handler = handlers[operation];
+    taskResourceLocalHandlers[stateName] = (input) =>
+      invokeLikeLambda(handler, operation, input) as ReturnType<LocalTaskHandlers[string]>;
+  }
+  if (!fast) {
+    return { taskResourceLocalHandlers };
+  }
+  const waitTimeOverrides: Record<string, number> = {};
+  const retryIntervalOverrides: Record<string, number> = {};
+  for (const [stateName, state] of Object.entries(definition.States)) {
+    if (state.Type === 'Wait') {
+      waitTimeOverrides[stateName] = FAST_WAIT_MS;
+    }
+    if (Array.isArray(state.Retry)) {
+      retryIntervalOverrides[stateName] = FAST_RETRY_MS;
+    }
+  }
+  return { taskResourceLocalHandlers, waitTimeOverrides, retryIntervalOverrides };
+}

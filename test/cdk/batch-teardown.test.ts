@@ -1,0 +1,241 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { BatchTeardown, type BatchTeardownProps, executionTimeout } from '../../lib/batch-teardown';
+import { BatchTeardownStack } from '../../lib/batch-teardown-stack';
+import { readAppSettings } from '../../lib/context-settings';
+import { synthesizeTeardown } from '../../local/definition';
+
+type State = Record<string, unknown>;
+
+/** Synthesizes the construct without bundling, which these assertions do not need. */
+function synth(props: BatchTeardownProps = {}): { template: Template; stack: Stack } {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Stack(app, 'Test');
+  new BatchTeardown(stack, 'Teardown', props);
+  return { template: Template.fromStack(stack), stack };
+}
+
+function states(props: BatchTeardownProps = {}): Record<string, State> {
+  return synthesizeTeardown(props).definition.States;
+}
+
+describe('BatchTeardown resources', () => {
+  const { template } = synth();
+
+  it('creates one Standard state machine with tracing and ERROR logging', () => {
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: 'ERROR', IncludeExecutionData: false }),
+    });
+  });
+
+  it('creates four nodejs24.x arm64 functions wired to the secret', () => {
+    const functions = template.findResources('AWS::Lambda::Function', {
+      Properties: { Runtime: 'nodejs24.x', Architectures: ['arm64'] },
+    });
+    expect(Object.keys(functions)).toHaveLength(4);
+    for (const fn of Object.values(functions)) {
+      const variables = (fn as { Properties: { Environment: { Variables: State } } }).Properties
+        .Environment.Variables;
+      expect(variables.API_KEY_SECRET_ID).toEqual({ Ref: expect.stringMatching(/ApiKey/) });
+      expect(variables.ANTHROPIC_BASE_URL).toBe('https://api.anthropic.com');
+    }
+  });
+
+  it('lets each function read only the key secret', () => {
+    const policies = template.findResources('AWS::IAM::Policy', {
+      Properties: { PolicyName: Match.stringLikeRegexp('Functions') },
+    });
+    expect(Object.keys(policies)).toHaveLength(4);
+    for (const policy of Object.values(policies)) {
+      const statements = (policy as { Properties: { PolicyDocument: { Statement: State[] } } })
+        .Properties.PolicyDocument.Statement;
+      const secretStatements = statements.filter((s) =>
+        String(s.Action).includes('secretsmanager'),
+      );
+      expect(secretStatements).toHaveLength(1);
+      expect(secretStatements[0]?.Resource).toEqual({ Ref: expect.stringMatching(/ApiKey/) });
+      const otherActions = statements.flatMap((s) => [s.Action].flat()).map(String);
+      expect(
+        otherActions.every((a) => a.startsWith('secretsmanager:') || a.startsWith('xray:')),
+      ).toBe(true);
+    }
+  });
+
+  it('lets the state machine invoke only its four functions', () => {
+    const policies = template.findResources('AWS::IAM::Policy', {
+      Properties: { PolicyName: Match.stringLikeRegexp('StateMachineRole') },
+    });
+    const statements = Object.values(policies).flatMap(
+      (p) =>
+        (p as { Properties: { PolicyDocument: { Statement: State[] } } }).Properties.PolicyDocument
+          .Statement,
+    );
+    const invoke = statements.filter((s) => s.Action === 'lambda:InvokeFunction');
+    const resources = invoke.flatMap((s) => [s.Resource].flat());
+    const functionIds = new Set(
+      resources.map((r) => JSON.stringify(r).match(/"(TeardownFunctions\w+?)"/)?.[1]),
+    );
+    expect(functionIds.size).toBe(4);
+    expect(resources.some((r) => JSON.stringify(r).includes('"*"'))).toBe(false);
+  });
+
+  it('sets an execution timeout from the poll settings plus a margin', () => {
+    const expected = executionTimeout(Duration.seconds(15), 240).toSeconds();
+    const { definition } = synthesizeTeardown();
+    expect(definition.TimeoutSeconds).toBe(expected);
+    expect(expected).toBeGreaterThan(241 * 15);
+  });
+});
+
+describe('BatchTeardown state machine', () => {
+  it('names the Task states after the workflow steps', () => {
+    const taskNames = Object.entries(states())
+      .filter(([, state]) => state.Type === 'Task')
+      .map(([name]) => name);
+    expect(taskNames.sort()).toEqual([
+      'deleteBatch',
+      'pollUntilEnded',
+      'requestCancel',
+      'submitBatch',
+    ]);
+  });
+
+  it('runs submitBatch, requestCancel, then pollUntilEnded', () => {
+    const definition = synthesizeTeardown().definition;
+    expect(definition.StartAt).toBe('submitBatch');
+    expect(definition.States.submitBatch?.Next).toBe('requestCancel');
+    expect(definition.States.requestCancel?.Next).toBe('pollUntilEnded');
+  });
+
+  it('polls through a Choice and a Wait state', () => {
+    const all = states({ pollInterval: Duration.seconds(15) });
+    expect(all.pollUntilEnded?.Next).toBe('isBatchEnded');
+    expect(all.waitBeforePoll).toMatchObject({ Type: 'Wait', Seconds: 15, Next: 'pollUntilEnded' });
+    const choices = all.isBatchEnded?.Choices as State[];
+    expect(choices[0]).toMatchObject({
+      Variable: '$.batch.processing_status',
+      StringEquals: 'ended',
+      Next: 'deleteBatch',
+    });
+    expect(all.isBatchEnded?.Default).toBe('waitBeforePoll');
+  });
+
+  it('fails with BatchNotEnded after maxPollRetries retries', () => {
+    const all = states({ maxPollRetries: 7 });
+    const limit = (all.isBatchEnded?.Choices as State[])[1];
+    expect(limit).toMatchObject({ Variable: '$.pollCount', NumericGreaterThan: 7 });
+    const describe = all[String(limit?.Next)];
+    expect(all[String(describe?.Next)]).toMatchObject({ Type: 'Fail', Error: 'BatchNotEnded' });
+  });
+
+  it('counts polls in the Task input so a cycle is three states', () => {
+    const parameters = states().pollUntilEnded?.Parameters as State;
+    expect(parameters['pollCount.$']).toBe('States.MathAdd($.pollCount, 1)');
+    expect(states().submitBatch?.ResultSelector).toMatchObject({ pollCount: 0 });
+  });
+
+  it('never reaches deleteBatch except from the ended branch', () => {
+    const all = states();
+    const referrers = Object.entries(all).filter(([, state]) =>
+      JSON.stringify({ Next: state.Next, Choices: state.Choices, Default: state.Default }).includes(
+        '"deleteBatch"',
+      ),
+    );
+    expect(referrers.map(([name]) => name)).toEqual(['isBatchEnded']);
+  });
+
+  it('routes a cancel answered 400 or 409 to polling', () => {
+    const catchers = states().requestCancel?.Catch as State[];
+    expect(catchers[0]).toMatchObject({
+      ErrorEquals: ['InvalidRequest', 'Conflict'],
+      Next: 'pollUntilEnded',
+    });
+  });
+
+  it('retries create only on errors that prove no batch exists', () => {
+    const retriers = states().submitBatch?.Retry as State[];
+    const errors = retriers.flatMap((r) => r.ErrorEquals as string[]);
+    expect(errors).toEqual(expect.arrayContaining(['RateLimited', 'Overloaded']));
+    for (const ambiguous of ['ServerError', 'ApiTimeout', 'RequestTimeout', 'Lambda.Unknown']) {
+      expect(errors).not.toContain(ambiguous);
+    }
+  });
+
+  it('ends every Task failure after the create in a state that names the batch', () => {
+    const all = states();
+    for (const name of ['requestCancel', 'pollUntilEnded', 'deleteBatch']) {
+      const catchers = all[name]?.Catch as State[];
+      const catchAll = catchers.find((c) => (c.ErrorEquals as string[]).includes('States.ALL'));
+      expect(catchAll).toBeDefined();
+    }
+    expect(JSON.stringify(all.describeBatchFailure)).toContain('$.batch.id');
+    expect(JSON.stringify(all.describeBatchFault)).toContain('$.batch.id');
+  });
+});
+
+describe('BatchTeardown props', () => {
+  it('uses an imported secret instead of creating one', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Imported');
+    const secret = secretsmanager.Secret.fromSecretNameV2(stack, 'Key', 'team/anthropic');
+    new BatchTeardown(stack, 'Teardown', { apiKeySecret: secret });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Resource: {
+              'Fn::Join': [
+                '',
+                Match.arrayWith([
+                  Match.stringLikeRegexp('secret:team/anthropic-\\?\\?\\?\\?\\?\\?'),
+                ]),
+              ],
+            },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it.each([
+    { props: { maxPollRetries: -1 }, message: /maxPollRetries is -1/ },
+    { props: { maxPollRetries: 2.5 }, message: /maxPollRetries is 2.5/ },
+    { props: { maxPollRetries: 5000 }, message: /at most 25,000/ },
+    { props: { pollInterval: Duration.millis(500) }, message: /at least 1 second/ },
+  ])('rejects $props', ({ props, message }) => {
+    expect(() => synth(props)).toThrow(message);
+  });
+});
+
+describe('app context', () => {
+  function settingsFrom(context: Record<string, unknown>) {
+    return readAppSettings(new App({ context }).node);
+  }
+
+  it('parses numbers given as strings with -c', () => {
+    const settings = settingsFrom({ pollIntervalSeconds: '30', maxPollRetries: '10' });
+    expect(settings.pollInterval?.toSeconds()).toBe(30);
+    expect(settings.maxPollRetries).toBe(10);
+  });
+
+  it.each([
+    { context: { maxPollRetries: 'ten' }, message: /maxPollRetries is "ten"/ },
+    { context: { logLevel: 'LOUD' }, message: /logLevel is "LOUD"/ },
+    { context: { apiKeySecretName: 'a', apiKeySecretArn: 'arn:b' }, message: /only one/ },
+  ])('rejects $context', ({ context, message }) => {
+    expect(() => settingsFrom(context)).toThrow(message);
+  });
+
+  it('outputs the command that stores the key when the stack creates the secret', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new BatchTeardownStack(app, 'WithSecret', { settings: {} });
+    const outputs = Template.fromStack(stack).findOutputs('PutApiKeyCommand');
+    expect(JSON.stringify(outputs)).toContain('put-secret-value');
+  });
+});
