@@ -1,0 +1,178 @@
+/**
+ * The Anthropic API key: read from Secrets Manager through the Powertools cache, or from a
+ * provider that the local runner sets in place of Secrets Manager.
+ *
+ * Errors and log lines name the secret id or the provider, never the key's value.
+ */
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import {
+  ApiKeyUnavailableError,
+  AuthenticationError,
+  BatchWorkflowError,
+  ConfigurationError,
+} from './errors';
+import { isPlainObject } from './input-values';
+import { logger } from './logger';
+
+/** Source of the API key. With `forceRefresh` set, it must read past any cache. */
+export type ApiKeyProvider = (options: { forceRefresh: boolean }) => Promise<string>;
+
+/** Seconds that a key read from Secrets Manager stays cached when API_KEY_CACHE_SECONDS is unset. */
+export const DEFAULT_API_KEY_CACHE_SECONDS = 300;
+
+/** A key may contain only visible ASCII, because it is sent as a header value. */
+const API_KEY_PATTERN = /^[\x21-\x7e]+$/;
+
+let customProvider: ApiKeyProvider | undefined;
+
+/**
+ * Replaces the key source for every handler in this process; `undefined` restores Secrets
+ * Manager. The local runner and the tests use it.
+ */
+export function setApiKeyProvider(provider?: ApiKeyProvider): void {
+  customProvider = provider;
+}
+
+/** Names the current key source for messages, without its value. */
+export function describeApiKeySource(): string {
+  if (customProvider !== undefined) return 'the key provider set with setApiKeyProvider';
+  return `Secrets Manager secret "${process.env.API_KEY_SECRET_ID ?? '(API_KEY_SECRET_ID unset)'}"`;
+}
+
+/**
+ * Reads the API key, from the cache unless `forceRefresh` is set.
+ *
+ * The secret may contain the key as plain text or as JSON `{"apiKey": "..."}`. Throws
+ * `ApiKeyUnavailableError` naming the secret id when the variable is unset or the secret is
+ * missing, empty, malformed or not readable.
+ */
+export async function getApiKey(options: { forceRefresh?: boolean } = {}): Promise<string> {
+  const forceRefresh = options.forceRefresh ?? false;
+  if (customProvider !== undefined) {
+    return checkKeyShape(
+      await readFromProvider(customProvider, forceRefresh),
+      describeApiKeySource(),
+    );
+  }
+  const secretId = process.env.API_KEY_SECRET_ID;
+  if (secretId === undefined || secretId === '') {
+    throw new ApiKeyUnavailableError(
+      'API_KEY_SECRET_ID is not set; set it to the name or ARN of the Secrets Manager secret that contains the Anthropic API key.',
+    );
+  }
+  const secretValue = await readSecret(secretId, forceRefresh);
+  return checkKeyShape(extractApiKey(secretValue, secretId), describeApiKeySource());
+}
+
+/**
+ * Runs one API call with the key and, after a 401, re-reads the key once past the cache and
+ * repeats the call, because the key may have been rotated since it was cached. A second 401
+ * throws `AuthenticationError` naming the key source.
+ */
+export async function withApiKeyRetry<T>(call: (apiKey: string) => Promise<T>): Promise<T> {
+  try {
+    return await call(await getApiKey());
+  } catch (error) {
+    if (!(error instanceof AuthenticationError)) throw error;
+    logger.warn('API key rejected with HTTP 401; re-reading it once in case it was rotated', {
+      requestId: error.requestId,
+    });
+  }
+  try {
+    return await call(await getApiKey({ forceRefresh: true }));
+  } catch (error) {
+    if (!(error instanceof AuthenticationError)) throw error;
+    const message = `${error.message} The key from ${describeApiKeySource()} was rejected again after re-reading it; store a valid, active API key there.`;
+    throw new AuthenticationError({ ...error.info(), message }, { cause: error });
+  }
+}
+
+async function readFromProvider(provider: ApiKeyProvider, forceRefresh: boolean): Promise<string> {
+  try {
+    return await provider({ forceRefresh });
+  } catch (error) {
+    if (error instanceof BatchWorkflowError) throw error;
+    throw new ApiKeyUnavailableError(
+      'Could not read the API key: the key provider set with setApiKeyProvider failed.',
+      { cause: error },
+    );
+  }
+}
+
+async function readSecret(secretId: string, forceRefresh: boolean): Promise<unknown> {
+  const maxAge = readCacheSeconds();
+  try {
+    return await getSecret(secretId, { maxAge, forceFetch: forceRefresh });
+  } catch (error) {
+    throw new ApiKeyUnavailableError(
+      `Could not read the API key: Secrets Manager secret "${secretId}" ${describeReadFailure(error)}.`,
+      { cause: error },
+    );
+  }
+}
+
+function readCacheSeconds(): number {
+  const value = process.env.API_KEY_CACHE_SECONDS;
+  if (value === undefined || value === '') return DEFAULT_API_KEY_CACHE_SECONDS;
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 0) {
+    throw new ConfigurationError(
+      `API_KEY_CACHE_SECONDS is "${value}"; it must be a whole number of seconds, 0 or more.`,
+    );
+  }
+  return seconds;
+}
+
+/** Explains a failed GetSecretValue from the AWS SDK error that Powertools wraps as `cause`. */
+function describeReadFailure(error: unknown): string {
+  const sdkError = error instanceof Error && error.cause !== undefined ? error.cause : error;
+  const errorName =
+    typeof sdkError === 'object' && sdkError !== null && 'name' in sdkError
+      ? String(sdkError.name)
+      : 'unknown error';
+  if (errorName === 'ResourceNotFoundException') {
+    return 'does not exist (ResourceNotFoundException); create it or fix API_KEY_SECRET_ID';
+  }
+  if (errorName === 'AccessDeniedException') {
+    return 'could not be read because access was denied (AccessDeniedException); allow secretsmanager:GetSecretValue on it, and kms:Decrypt if a customer managed key encrypts it';
+  }
+  return `could not be read (${errorName}); check that it exists and that this function may read it`;
+}
+
+function extractApiKey(secretValue: unknown, secretId: string): string {
+  const unavailable = (problem: string): ApiKeyUnavailableError =>
+    new ApiKeyUnavailableError(
+      `Could not read the API key: Secrets Manager secret "${secretId}" ${problem}.`,
+    );
+  if (secretValue instanceof Uint8Array) {
+    throw unavailable('is binary; store the key as its secret string');
+  }
+  const text = typeof secretValue === 'string' ? secretValue.trim() : '';
+  if (text === '') {
+    throw unavailable('is empty; store the API key as its value, or as {"apiKey": "..."}');
+  }
+  if (!text.startsWith('{')) return text;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw unavailable(
+      'starts with { but is not valid JSON; store {"apiKey": "..."} or the bare key',
+    );
+  }
+  const apiKey = isPlainObject(parsed) ? parsed.apiKey : undefined;
+  if (typeof apiKey !== 'string' || apiKey.trim() === '') {
+    throw unavailable('is JSON without a non-empty string field apiKey; store {"apiKey": "..."}');
+  }
+  return apiKey.trim();
+}
+
+/** Checks a key at run time too, because a provider in plain JavaScript may return anything. */
+function checkKeyShape(apiKey: unknown, source: string): string {
+  if (typeof apiKey !== 'string' || !API_KEY_PATTERN.test(apiKey)) {
+    throw new ApiKeyUnavailableError(
+      `Could not read the API key: the value from ${source} is empty or contains spaces, line breaks or non-ASCII characters; store only the key.`,
+    );
+  }
+  return apiKey;
+}

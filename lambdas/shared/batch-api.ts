@@ -1,0 +1,198 @@
+/**
+ * Client of the Message Batches API: one `fetch` attempt per call, no retries, bounded by
+ * HTTP_TIMEOUT_MS. Retries and waits belong to the state machine.
+ *
+ * The key, the request body and params never go into an error or a log line.
+ */
+import { type BatchSummary, toBatchSummary } from './batch-summary';
+import { readApiConfig } from './config';
+import { errorFromFetchFailure } from './fetch-errors';
+import { logger } from './logger';
+import type { CallContext } from './operations';
+import { type ApiResponse, errorFromResponse, unexpectedBodyError } from './response-errors';
+import { isPlainObject } from './input-values';
+import type { BatchRequest } from './validate-input';
+
+/** Credentials and version header of one call. */
+export interface ApiCallOptions {
+  /** Anthropic API key, sent as `x-api-key`. */
+  readonly apiKey: string;
+  /** Value of the `anthropic-version` header, such as `2023-06-01`. */
+  readonly anthropicVersion: string;
+}
+
+/** Body of a successful delete: `{"id", "type": "message_batch_deleted"}`. */
+export interface DeletedBatch {
+  readonly id: string;
+}
+
+interface ApiCall extends CallContext {
+  readonly method: 'GET' | 'POST' | 'DELETE';
+  /** Path after `/v1/messages/batches`, such as `/msgbatch_01/cancel`. */
+  readonly pathSuffix: string;
+  readonly body?: string;
+}
+
+interface ParsedResponse {
+  readonly response: ApiResponse;
+  readonly body: unknown;
+  readonly durationMs: number;
+}
+
+const BATCHES_PATH = '/v1/messages/batches';
+
+/** Sends `POST /v1/messages/batches` with `{requests}` and returns the new batch. */
+export async function createMessageBatch(
+  requests: BatchRequest[],
+  options: ApiCallOptions,
+): Promise<BatchSummary> {
+  const call: ApiCall = {
+    operation: 'createMessageBatch',
+    method: 'POST',
+    pathSuffix: '',
+    body: JSON.stringify({ requests }),
+  };
+  return callForBatch(call, options);
+}
+
+/** Sends `POST /v1/messages/batches/{id}/cancel` and returns the batch as it is now. */
+export async function cancelMessageBatch(
+  batchId: string,
+  options: ApiCallOptions,
+): Promise<BatchSummary> {
+  const pathSuffix = `/${encodeURIComponent(batchId)}/cancel`;
+  return callForBatch(
+    { operation: 'cancelMessageBatch', batchId, method: 'POST', pathSuffix },
+    options,
+  );
+}
+
+/** Sends `GET /v1/messages/batches/{id}` and returns the batch. */
+export async function retrieveMessageBatch(
+  batchId: string,
+  options: ApiCallOptions,
+): Promise<BatchSummary> {
+  const pathSuffix = `/${encodeURIComponent(batchId)}`;
+  return callForBatch(
+    { operation: 'retrieveMessageBatch', batchId, method: 'GET', pathSuffix },
+    options,
+  );
+}
+
+/** Sends `DELETE /v1/messages/batches/{id}` and returns the id from the response body. */
+export async function deleteMessageBatch(
+  batchId: string,
+  options: ApiCallOptions,
+): Promise<DeletedBatch> {
+  const call: ApiCall = {
+    operation: 'deleteMessageBatch',
+    batchId,
+    method: 'DELETE',
+    pathSuffix: `/${encodeURIComponent(batchId)}`,
+  };
+  const { response, body, durationMs } = await send(call, options);
+  logApiCall(call, response, durationMs);
+  const deletedId = isPlainObject(body) ? body.id : undefined;
+  if (typeof deletedId !== 'string' || deletedId === '') {
+    const problem = 'the body has no id of the deleted batch';
+    throw unexpectedBodyError(response, call, problem, redactor(options));
+  }
+  return { id: deletedId };
+}
+
+/** Sends a call that returns a MessageBatch and copies its summary fields. */
+async function callForBatch(call: ApiCall, options: ApiCallOptions): Promise<BatchSummary> {
+  const { response, body, durationMs } = await send(call, options);
+  const summary = toBatchSummary(body);
+  if ('problem' in summary) {
+    logApiCall(call, response, durationMs);
+    throw unexpectedBodyError(
+      response,
+      call,
+      `the body is not a MessageBatch: ${summary.problem}`,
+      redactor(options),
+    );
+  }
+  logApiCall({ ...call, batchId: summary.id }, response, durationMs, summary.processing_status);
+  if (call.batchId !== undefined && summary.id !== call.batchId) {
+    const problem = `the body describes batch ${summary.id}, not the requested one`;
+    throw unexpectedBodyError(response, call, problem, redactor(options));
+  }
+  return summary;
+}
+
+/**
+ * Makes the one HTTP attempt and parses a 2xx JSON body. Throws the mapped error for a failed
+ * connection, a timeout, an error status or a body that is not JSON.
+ */
+async function send(call: ApiCall, options: ApiCallOptions): Promise<ParsedResponse> {
+  const config = readApiConfig();
+  const startedMs = performance.now();
+  let response: ApiResponse;
+  try {
+    response = await fetchText(
+      `${config.baseUrl}${BATCHES_PATH}${call.pathSuffix}`,
+      call,
+      options,
+      config.httpTimeoutMs,
+    );
+  } catch (error) {
+    throw errorFromFetchFailure(error, call, config) ?? error;
+  }
+  const durationMs = Math.round(performance.now() - startedMs);
+  if (response.status < 200 || response.status > 299) {
+    logApiCall(call, response, durationMs);
+    throw errorFromResponse(response, call, redactor(options));
+  }
+  try {
+    return { response, body: JSON.parse(response.bodyText), durationMs };
+  } catch {
+    logApiCall(call, response, durationMs);
+    throw unexpectedBodyError(response, call, 'the body is not JSON', redactor(options));
+  }
+}
+
+async function fetchText(
+  url: string,
+  call: ApiCall,
+  options: ApiCallOptions,
+  httpTimeoutMs: number,
+): Promise<ApiResponse> {
+  const response = await fetch(url, {
+    method: call.method,
+    headers: {
+      'x-api-key': options.apiKey,
+      'anthropic-version': options.anthropicVersion,
+      'content-type': 'application/json',
+    },
+    body: call.body,
+    // A redirect is returned as an UnexpectedResponse instead of being followed, because
+    // fetch would send x-api-key to the redirect target, which may be another host.
+    redirect: 'manual',
+    signal: AbortSignal.timeout(httpTimeoutMs),
+  });
+  const bodyText = await response.text();
+  return { status: response.status, headers: response.headers, bodyText };
+}
+
+function logApiCall(
+  context: CallContext,
+  response: ApiResponse,
+  durationMs: number,
+  processingStatus?: string,
+): void {
+  logger.info('Message Batches API call finished', {
+    operation: context.operation,
+    batchId: context.batchId,
+    status: response.status,
+    processing_status: processingStatus,
+    requestId: response.headers.get('request-id') ?? undefined,
+    durationMs,
+  });
+}
+
+/** Returns a function that replaces the API key in quoted response text. */
+function redactor(options: ApiCallOptions): (text: string) => string {
+  if (options.apiKey === '') return (text) => text;
+  return (text) => text.split(options.apiKey).join('[redacted API key]');
+}

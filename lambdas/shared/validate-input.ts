@@ -1,0 +1,215 @@
+/**
+ * Validation of the workflow's execution input, run before any API call.
+ *
+ * The local runner and the CLI use this module too, so it imports nothing that needs Lambda.
+ */
+import type { InvalidInputError } from './errors';
+import {
+  describeType,
+  describeValue,
+  invalidField,
+  isAnthropicVersion,
+  isPlainObject,
+} from './input-values';
+
+/** One batch item: its `params` are checked by the API after create, not here. */
+export interface BatchRequest {
+  custom_id: string;
+  params: Record<string, unknown>;
+}
+
+/** Validated execution input with `anthropicVersion` filled in. */
+export interface ExecutionInput {
+  requests: BatchRequest[];
+  anthropicVersion: string;
+}
+
+/** `anthropic-version` header value used when the input sets none. */
+export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
+/** Maximum number of requests in one Message Batch. */
+export const MAX_BATCH_REQUESTS = 100_000;
+/** Pattern that every `custom_id` must match. */
+export const CUSTOM_ID_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
+
+const ALLOWED_TOP_LEVEL_FIELDS = ['requests', 'anthropicVersion'] as const;
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const API_KEY_FIELD_NAMES = new Set(['apikey', 'xapikey']);
+const INPUT_CONTEXT = 'execution input';
+
+/**
+ * Validates the execution input and returns it with `anthropicVersion` defaulted to 2023-06-01.
+ *
+ * Checks run in a fixed order and the first failure throws `InvalidInputError`, whose
+ * message names the field, the value and the fix. The value of `params` and of any field
+ * that may contain prompt text or the API key is described by its type only.
+ */
+export function validateExecutionInput(input: unknown): ExecutionInput {
+  if (!isPlainObject(input)) {
+    throw invalidInput(
+      'input',
+      describeValue(input),
+      'it must be a JSON object',
+      'send an object such as {"requests": [...]}',
+    );
+  }
+  rejectPrototypeKeys(input);
+  rejectApiKeyFields(input);
+  rejectUnknownFields(input);
+  const requests = validateRequests(input.requests);
+  return { requests, anthropicVersion: validateAnthropicVersion(input.anthropicVersion) };
+}
+
+function invalidInput(
+  field: string,
+  valueDescription: string,
+  rule: string,
+  fix: string,
+): InvalidInputError {
+  return invalidField({ context: INPUT_CONTEXT, field, valueDescription, rule, fix });
+}
+
+function rejectPrototypeKeys(input: Record<string, unknown>): void {
+  const containers: Array<[string, unknown]> = [['', input]];
+  if (Array.isArray(input.requests)) {
+    input.requests.forEach((item, index) => containers.push([`requests[${index}].`, item]));
+  }
+  for (const [prefix, container] of containers) {
+    if (typeof container !== 'object' || container === null) continue;
+    const key = Object.getOwnPropertyNames(container).find((name) => PROTOTYPE_KEYS.has(name));
+    if (key !== undefined) {
+      const field = `${prefix}${key}`;
+      const rule = 'this key is not allowed because it can change object prototypes';
+      throw invalidInput(field, 'present', rule, `remove ${field}`);
+    }
+  }
+}
+
+function rejectApiKeyFields(input: Record<string, unknown>): void {
+  const field = Object.keys(input).find((key) =>
+    API_KEY_FIELD_NAMES.has(key.toLowerCase().replace(/[-_]/g, '')),
+  );
+  if (field === undefined) return;
+  const rule =
+    'an API key must not be sent here, because execution input is stored in plain text in the execution history';
+  const fix = `remove ${field} and put the key in the Secrets Manager secret the stack created (see README)`;
+  throw invalidInput(field, 'present (value not valueDescription)', rule, fix);
+}
+
+function rejectUnknownFields(input: Record<string, unknown>): void {
+  const allowed: readonly string[] = ALLOWED_TOP_LEVEL_FIELDS;
+  const field = Object.keys(input).find((key) => !allowed.includes(key));
+  if (field === undefined) return;
+  const suggestion = suggestFieldName(field, allowed);
+  const rule = `it is not an allowed field (allowed: ${allowed.join(', ')})`;
+  const fix = suggestion === undefined ? `remove ${field}` : `did you mean ${suggestion}?`;
+  throw invalidInput(field, describeType(input[field]), rule, fix);
+}
+
+/** Returns the allowed name that a misspelled field most likely meant, if one is close. */
+function suggestFieldName(field: string, allowed: readonly string[]): string | undefined {
+  const normalize = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const candidates = allowed.map((name) => ({
+    name,
+    distance: editDistance(normalize(field), normalize(name)),
+  }));
+  candidates.sort((a, b) => a.distance - b.distance);
+  const best = candidates[0];
+  return best !== undefined && best.distance <= 2 ? best.name : undefined;
+}
+
+/** Levenshtein distance between two strings. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+function validateRequests(requests: unknown): BatchRequest[] {
+  const rule = `it must be an array of 1 to ${MAX_BATCH_REQUESTS} requests`;
+  const example = 'set requests to [{"custom_id": "first", "params": {...}}, ...]';
+  if (!Array.isArray(requests)) {
+    throw invalidInput('requests', describeType(requests), rule, example);
+  }
+  if (requests.length === 0) {
+    throw invalidInput('requests', 'an empty array', rule, 'add at least one request');
+  }
+  if (requests.length > MAX_BATCH_REQUESTS) {
+    const fix = `split the requests into batches of at most ${MAX_BATCH_REQUESTS}`;
+    throw invalidInput('requests', describeType(requests), rule, fix);
+  }
+  const firstIndexByCustomId = new Map<string, number>();
+  requests.forEach((item, index) => validateRequestItem(item, index, firstIndexByCustomId));
+  return requests as BatchRequest[];
+}
+
+function validateRequestItem(
+  item: unknown,
+  index: number,
+  firstIndexByCustomId: Map<string, number>,
+): void {
+  const field = `requests[${index}]`;
+  if (!isPlainObject(item)) {
+    const fix = 'make it an object {"custom_id": ..., "params": {...}}';
+    throw invalidInput(field, describeType(item), 'each request must be an object', fix);
+  }
+  for (const key of ['custom_id', 'params']) {
+    if (!Object.hasOwn(item, key)) {
+      throw invalidInput(
+        `${field}.${key}`,
+        'missing',
+        'each request needs custom_id and params',
+        `add ${key}`,
+      );
+    }
+  }
+  const extra = Object.keys(item).find((key) => key !== 'custom_id' && key !== 'params');
+  if (extra !== undefined) {
+    const rule = 'each request has exactly the fields custom_id and params';
+    const fix = `remove ${extra}, or move it into params if it is a Messages API parameter`;
+    throw invalidInput(`${field}.${extra}`, describeType(item[extra]), rule, fix);
+  }
+  validateCustomId(item.custom_id, index, firstIndexByCustomId);
+  if (!isPlainObject(item.params)) {
+    const rule =
+      'it must be an object of Messages API parameters (model, max_tokens, messages, ...)';
+    throw invalidInput(`${field}.params`, describeType(item.params), rule, 'make params an object');
+  }
+}
+
+function validateCustomId(
+  customId: unknown,
+  index: number,
+  firstIndexByCustomId: Map<string, number>,
+): void {
+  const field = `requests[${index}].custom_id`;
+  if (typeof customId !== 'string' || !CUSTOM_ID_PATTERN.test(customId)) {
+    const rule = `it must match ${CUSTOM_ID_PATTERN.source} (letters, digits, _ and -, at most 64)`;
+    throw invalidInput(field, describeValue(customId), rule, 'rename it');
+  }
+  const firstIndex = firstIndexByCustomId.get(customId);
+  if (firstIndex !== undefined) {
+    const rule = `it must be unique in the batch, but requests[${firstIndex}] has the same custom_id`;
+    throw invalidInput(
+      field,
+      describeValue(customId),
+      rule,
+      `rename requests[${index}] or requests[${firstIndex}]`,
+    );
+  }
+  firstIndexByCustomId.set(customId, index);
+}
+
+function validateAnthropicVersion(value: unknown): string {
+  if (value === undefined) return DEFAULT_ANTHROPIC_VERSION;
+  if (typeof value === 'string' && isAnthropicVersion(value)) return value;
+  const rule = 'it must be an anthropic-version date string in the form YYYY-MM-DD';
+  const fix = `use a published version such as "${DEFAULT_ANTHROPIC_VERSION}", or omit it for that default`;
+  throw invalidInput('anthropicVersion', describeValue(value), rule, fix);
+}
