@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -65,6 +66,12 @@ export class BatchFunctions extends Construct {
       retention: logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    // Its own role replaces the AWSLambdaBasicExecutionRole managed policy, which would let the
+    // function write to every log group in the account. This role writes only to its log group.
+    const role = new iam.Role(this, `${operation}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    });
+    logGroup.grantWrite(role);
     const fn = new NodejsFunction(this, operation, {
       entry: path.join(__dirname, '..', 'lambdas', HANDLER_FILES[operation]),
       handler: 'handler',
@@ -73,6 +80,7 @@ export class BatchFunctions extends Construct {
       memorySize: LAMBDA_MEMORY_MB,
       timeout: LAMBDA_TIMEOUT,
       logGroup,
+      role,
       tracing: lambda.Tracing.ACTIVE,
       environment: handlerEnvironment(props),
       bundling: {

@@ -3,6 +3,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { BatchTeardown } from './batch-teardown';
 import type { AppSettings } from './context-settings';
+import { acknowledgeNagFindings } from './nag-acknowledgments';
 
 export interface BatchTeardownStackProps extends StackProps {
   /** Settings read from context. */
@@ -24,6 +25,7 @@ export class BatchTeardownStack extends Stack {
       logLevel: settings.logLevel,
     });
     this.addOutputs();
+    acknowledgeNagFindings(this);
   }
 
   private addOutputs(): void {

@@ -1,3 +1,4 @@
+import { formatStateLine, processingStatus, type StateProgress } from '../cli/state-line';
 import type { HistoryEvent } from './run';
 
 /** Turns history events into progress lines: elapsed time, state name, processing_status. */
@@ -11,27 +12,32 @@ export function createProgressFormatter(): ProgressFormatter {
   let startedAt: number | undefined;
   return (event) => {
     startedAt ??= event.timestamp;
-    const elapsed = `${((event.timestamp - startedAt) / 1000).toFixed(2).padStart(7)}s`;
-    const state = event.state as { name?: string; output?: unknown } | undefined;
-    const prefix = `${elapsed}  ${(state?.name ?? '').padEnd(22)}`;
-    switch (event.type) {
-      case 'StateExited':
-        return `${prefix}${processingStatus(state?.output) ?? ''}`.trimEnd();
-      case 'StateRetried':
-        return `${prefix}retry ${(event.retry as { attempt?: number } | undefined)?.attempt ?? '?'}`;
-      case 'StateFailed':
-        return `${prefix}failed with ${String(event.Error)}`;
-      default:
-        return undefined;
-    }
+    const progress = toStateProgress(event, event.timestamp - startedAt);
+    return progress === undefined ? undefined : formatStateLine(progress);
   };
 }
 
-function processingStatus(output: unknown): string | undefined {
-  if (typeof output !== 'object' || output === null) {
-    return undefined;
+function toStateProgress(event: HistoryEvent, elapsedMs: number): StateProgress | undefined {
+  const state = event.state as { name?: string; output?: unknown } | undefined;
+  const stateName = state?.name ?? '';
+  switch (event.type) {
+    case 'StateExited':
+      return {
+        kind: 'exited',
+        elapsedMs,
+        stateName,
+        processingStatus: processingStatus(state?.output),
+      };
+    case 'StateRetried':
+      return {
+        kind: 'retried',
+        elapsedMs,
+        stateName,
+        attempt: (event.retry as { attempt?: number } | undefined)?.attempt,
+      };
+    case 'StateFailed':
+      return { kind: 'failed', elapsedMs, stateName, error: String(event.Error) };
+    default:
+      return undefined;
   }
-  const record = output as { processing_status?: unknown; batch?: { processing_status?: unknown } };
-  const status = record.batch?.processing_status ?? record.processing_status;
-  return typeof status === 'string' ? status : undefined;
 }

@@ -60,7 +60,7 @@ export async function runLocalExecution(options: LocalRunOptions): Promise<Local
   if (oversize !== undefined) {
     return { status: 'FAILED', error: 'InvalidInput', cause: oversize, history: [], durationMs: 0 };
   }
-  const synthesized = synthesizeTeardown(options.teardownProps);
+  const synthesized = synthesizeCached(options.teardownProps);
   Object.assign(process.env, synthesized.environment, {
     ANTHROPIC_BASE_URL: options.apiUrl,
     POWERTOOLS_LOG_LEVEL: options.logLevel ?? synthesized.environment.POWERTOOLS_LOG_LEVEL,
@@ -87,6 +87,19 @@ export async function runLocalExecution(options: LocalRunOptions): Promise<Local
     history,
     durationMs: Date.now() - started,
   };
+}
+
+const synthesisCache = new Map<string, SynthesizedTeardown>();
+
+/** Synthesizes once per distinct set of props; a synth takes about a second. */
+function synthesizeCached(props: BatchTeardownProps = {}): SynthesizedTeardown {
+  const key = JSON.stringify(props);
+  let result = synthesisCache.get(key);
+  if (result === undefined) {
+    result = synthesizeTeardown(props);
+    synthesisCache.set(key, result);
+  }
+  return result;
 }
 
 /**

@@ -100,6 +100,44 @@ export async function deleteMessageBatch(
   return { id: deletedId };
 }
 
+/** One page of `GET /v1/messages/batches`, newest first. */
+export interface BatchPage {
+  readonly data: BatchSummary[];
+  readonly hasMore: boolean;
+  readonly lastId?: string;
+}
+
+/** Sends `GET /v1/messages/batches?limit=...&after_id=...` and returns the page. */
+export async function listMessageBatches(
+  options: ApiCallOptions,
+  page: { limit: number; afterId?: string },
+): Promise<BatchPage> {
+  const query = new URLSearchParams({ limit: String(page.limit) });
+  if (page.afterId !== undefined) query.set('after_id', page.afterId);
+  const call: ApiCall = {
+    operation: 'listMessageBatches',
+    method: 'GET',
+    pathSuffix: `?${query.toString()}`,
+  };
+  const { response, body, durationMs } = await send(call, options);
+  logApiCall(call, response, durationMs);
+  const rows = isPlainObject(body) && Array.isArray(body.data) ? body.data : undefined;
+  const summaries = rows?.map(toBatchSummary);
+  if (!isPlainObject(body) || summaries === undefined || summaries.some((s) => 'problem' in s)) {
+    throw unexpectedBodyError(
+      response,
+      call,
+      'the body is not a page of batches',
+      redactor(options),
+    );
+  }
+  return {
+    data: summaries as BatchSummary[],
+    hasMore: body.has_more === true,
+    lastId: typeof body.last_id === 'string' ? body.last_id : undefined,
+  };
+}
+
 /** Sends a call that returns a MessageBatch and copies its summary fields. */
 async function callForBatch(call: ApiCall, options: ApiCallOptions): Promise<BatchSummary> {
   const { response, body, durationMs } = await send(call, options);

@@ -84,6 +84,11 @@ export abstract class ApiError extends BatchWorkflowError {
     return this.shouldRetry ?? this.retryableByDefault;
   }
 
+  /** True when the error kind is usually retried but the server sent `x-should-retry: false`. */
+  get retryRefusedByServer(): boolean {
+    return this.retryableByDefault && this.shouldRetry === false;
+  }
+
   /** Returns the fields of this error, for example to rethrow it with a longer message. */
   info(): ApiErrorInfo {
     return {
@@ -146,6 +151,19 @@ export class NetworkError extends ApiError {
 
   override details(): ErrorDetails {
     return { ...this.info(), requestSent: this.requestSent };
+  }
+}
+
+/**
+ * Connection failure before any byte of the request reached the server, such as a refused
+ * connection or an unresolved host. Unlike `NetworkError` it proves that nothing was created, so
+ * the state machine may retry even a create.
+ */
+export class ConnectionFailedError extends NetworkError {
+  override name = 'ConnectionFailed';
+
+  constructor(info: ApiErrorInfo, options?: ErrorOptions) {
+    super({ ...info, requestSent: false }, options);
   }
 }
 
@@ -224,4 +242,33 @@ export class ApiKeyUnavailableError extends BatchWorkflowError {
 /** An environment variable of the handler has an invalid value. */
 export class ConfigurationError extends BatchWorkflowError {
   override name = 'InvalidConfiguration';
+}
+
+/** A batch that may be this execution's: created within the submit's time window. */
+export interface CandidateBatch {
+  id: string;
+  created_at: string;
+  processing_status: string;
+}
+
+/**
+ * The create request failed after it may have reached the API (500, 504, timeout, lost
+ * connection), so a batch may exist that the execution never learned about. It carries the
+ * batches that a list call found in the submit's time window with the same request count.
+ */
+export class SubmitOutcomeUnknownError extends BatchWorkflowError {
+  override name = 'SubmitOutcomeUnknown';
+  readonly candidates: CandidateBatch[];
+  readonly original: ApiError;
+
+  constructor(message: string, original: ApiError, candidates: CandidateBatch[]) {
+    super(message, { cause: original });
+    this.original = original;
+    this.candidates = candidates;
+  }
+
+  override details(): ErrorDetails {
+    const { status, errorType, requestId } = this.original.info();
+    return { message: this.message, status, errorType, requestId };
+  }
 }

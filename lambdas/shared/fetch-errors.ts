@@ -1,7 +1,7 @@
 /**
  * Maps a rejected `fetch` (no HTTP response) to `RequestTimeoutError` or `NetworkError`.
  */
-import { NetworkError, RequestTimeoutError } from './errors';
+import { ConnectionFailedError, NetworkError, RequestTimeoutError } from './errors';
 import { type CallContext, describeAction } from './operations';
 
 /**
@@ -102,6 +102,9 @@ function networkError(
     message = `Connection to ${host} failed (${code}) while ${action}, after the request may have been sent; a batch may have been created, so list batches before retrying, because create has no idempotency key.`;
   } else {
     message = `Connection to ${host} failed (${code}) while ${action}, after the request may have been sent; retry with backoff.`;
+  }
+  if (!requestSent) {
+    return new ConnectionFailedError({ message, batchId: context.batchId }, { cause: error });
   }
   return new NetworkError({ message, batchId: context.batchId, requestSent }, { cause: error });
 }

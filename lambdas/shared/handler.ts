@@ -7,12 +7,18 @@
  * same `name` and `message = JSON.stringify(details())`.
  */
 import type { Context } from 'aws-lambda';
-import { BatchWorkflowError, type ErrorDetails } from './errors';
+import { ApiError, BatchWorkflowError, type ErrorDetails } from './errors';
 import { logger } from './logger';
 import type { BatchOperation } from './operations';
 
 /** Step Functions error name of a failure that is not a `BatchWorkflowError`. */
 export const UNEXPECTED_ERROR_NAME = 'UnexpectedError';
+
+/**
+ * Step Functions error name of a usually retryable failure that the server marked with
+ * `x-should-retry: false`. No Retry field matches it, so the state machine does not retry.
+ */
+export const RETRY_REFUSED_ERROR_NAME = 'RetryRefused';
 
 /** A handler as Lambda calls it; the local runner may omit the context. */
 export type BatchHandler<TResult> = (event: unknown, context?: Context) => Promise<TResult>;
@@ -42,6 +48,11 @@ export function wrapHandler<TResult>(
 function toLambdaError(error: unknown, operation: BatchOperation, context?: Context): Error {
   if (error instanceof BatchWorkflowError) {
     logWorkflowError(error, operation);
+    if (error instanceof ApiError && error.retryRefusedByServer) {
+      const details = error.details();
+      const message = `${details.message} The server sent x-should-retry: false, so the workflow does not retry it.`;
+      return namedError(RETRY_REFUSED_ERROR_NAME, { ...details, message }, error);
+    }
     return namedError(error.name, error.details(), error);
   }
   logger.error(`${operation} failed with an unexpected error`, { operation, error });

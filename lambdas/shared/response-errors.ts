@@ -136,6 +136,7 @@ function adviseInvalidRequest(context: CallContext): string {
     case 'createMessageBatch':
       return 'fix the requests (custom_id and params), because a retry fails the same way';
     case 'retrieveMessageBatch':
+    case 'listMessageBatches':
       return 'fix the request, because a retry fails the same way';
   }
 }

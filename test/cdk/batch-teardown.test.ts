@@ -59,9 +59,50 @@ describe('BatchTeardown resources', () => {
       expect(secretStatements).toHaveLength(1);
       expect(secretStatements[0]?.Resource).toEqual({ Ref: expect.stringMatching(/ApiKey/) });
       const otherActions = statements.flatMap((s) => [s.Action].flat()).map(String);
-      expect(
-        otherActions.every((a) => a.startsWith('secretsmanager:') || a.startsWith('xray:')),
-      ).toBe(true);
+      const allowedPrefixes = ['secretsmanager:', 'xray:', 'logs:'];
+      expect(otherActions.every((a) => allowedPrefixes.some((p) => a.startsWith(p)))).toBe(true);
+    }
+  });
+
+  it('lets each function write logs only to its own log group', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function')) as {
+      Properties: {
+        Role: { 'Fn::GetAtt': string[] };
+        LoggingConfig: { LogGroup: { Ref: string } };
+      };
+    }[];
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')) as {
+      Properties: { Roles: { Ref: string }[]; PolicyDocument: { Statement: State[] } };
+    }[];
+    expect(functions).toHaveLength(4);
+    for (const fn of functions) {
+      const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+      const policy = policies.find((p) => p.Properties.Roles[0]?.Ref === roleId);
+      const logStatements = (policy?.Properties.PolicyDocument.Statement ?? []).filter((s) =>
+        [s.Action].flat().some((a) => String(a).startsWith('logs:')),
+      );
+      expect(logStatements).toHaveLength(1);
+      expect([logStatements[0]?.Action].flat().sort()).toEqual([
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+      ]);
+      expect(logStatements[0]?.Resource).toEqual({
+        'Fn::GetAtt': [fn.Properties.LoggingConfig.LogGroup.Ref, 'Arn'],
+      });
+    }
+  });
+
+  it('attaches no managed policy to the function roles', () => {
+    const roles = template.findResources('AWS::IAM::Role', {
+      Properties: {
+        AssumeRolePolicyDocument: {
+          Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })],
+        },
+      },
+    });
+    expect(Object.keys(roles)).toHaveLength(4);
+    for (const role of Object.values(roles)) {
+      expect((role as { Properties: State }).Properties.ManagedPolicyArns).toBeUndefined();
     }
   });
 
@@ -138,14 +179,72 @@ describe('BatchTeardown state machine', () => {
     expect(states().submitBatch?.ResultSelector).toMatchObject({ pollCount: 0 });
   });
 
-  it('never reaches deleteBatch except from the ended branch', () => {
+  it('enters deleteBatch only after reading ended or from its own retries', () => {
     const all = states();
-    const referrers = Object.entries(all).filter(([, state]) =>
-      JSON.stringify({ Next: state.Next, Choices: state.Choices, Default: state.Default }).includes(
-        '"deleteBatch"',
-      ),
+    const referrers = Object.entries(all)
+      .filter(([, state]) =>
+        JSON.stringify({
+          Next: state.Next,
+          Choices: state.Choices,
+          Default: state.Default,
+        }).includes('"deleteBatch"'),
+      )
+      .map(([name]) => name);
+    expect(referrers.sort()).toEqual([
+      'isBatchEnded',
+      'resumeAfterThrottle',
+      'waitBeforeDeleteRetry',
+    ]);
+    const resume = (all.resumeAfterThrottle?.Choices as State[]).find(
+      (c) => c.Next === 'deleteBatch',
     );
-    expect(referrers.map(([name]) => name)).toEqual(['isBatchEnded']);
+    expect(resume).toMatchObject({ Variable: '$.throttledStep', StringEquals: 'deleteBatch' });
+    const marksDelete = Object.entries(all).filter(([, state]) => state.Result === 'deleteBatch');
+    expect(marksDelete.map(([name]) => name)).toEqual(['deleteBatchThrottled']);
+    expect(JSON.stringify(all.deleteBatch?.Catch)).toContain('"deleteBatchThrottled"');
+    expect(JSON.stringify(all.deleteBatch?.Catch)).toContain('"countDeleteAttempt"');
+  });
+
+  it('sends 400 or 409 from delete back to polling', () => {
+    const catchers = states().deleteBatch?.Catch as State[];
+    expect(catchers).toContainEqual(
+      expect.objectContaining({
+        ErrorEquals: ['InvalidRequest', 'Conflict'],
+        Next: 'waitBeforePoll',
+      }),
+    );
+  });
+
+  it('sends 429 and 529 of every Task to the throttle path', () => {
+    const all = states();
+    for (const name of ['submitBatch', 'requestCancel', 'pollUntilEnded', 'deleteBatch']) {
+      const catchers = all[name]?.Catch as State[];
+      expect(catchers).toContainEqual(
+        expect.objectContaining({
+          ErrorEquals: ['RateLimited', 'Overloaded'],
+          Next: `${name}Throttled`,
+        }),
+      );
+    }
+  });
+
+  it('waits the retry-after seconds from the error details', () => {
+    const all = states();
+    expect(all.waitRetryAfter).toMatchObject({
+      Type: 'Wait',
+      SecondsPath: '$.throttle.details.retryAfterSeconds',
+    });
+    expect(all.waitRetryAfterCap).toMatchObject({ Type: 'Wait', Seconds: 300 });
+  });
+
+  it('retries cancel and retrieve on transient errors', () => {
+    const all = states();
+    for (const name of ['requestCancel', 'pollUntilEnded']) {
+      const errors = (all[name]?.Retry as State[]).flatMap((r) => r.ErrorEquals as string[]);
+      expect(errors).toEqual(
+        expect.arrayContaining(['ServerError', 'ApiTimeout', 'NetworkError', 'BatchNotFound']),
+      );
+    }
   });
 
   it('routes a cancel answered 400 or 409 to polling', () => {
@@ -159,8 +258,14 @@ describe('BatchTeardown state machine', () => {
   it('retries create only on errors that prove no batch exists', () => {
     const retriers = states().submitBatch?.Retry as State[];
     const errors = retriers.flatMap((r) => r.ErrorEquals as string[]);
-    expect(errors).toEqual(expect.arrayContaining(['RateLimited', 'Overloaded']));
-    for (const ambiguous of ['ServerError', 'ApiTimeout', 'RequestTimeout', 'Lambda.Unknown']) {
+    expect(errors).toContain('ConnectionFailed');
+    for (const ambiguous of [
+      'ServerError',
+      'ApiTimeout',
+      'RequestTimeout',
+      'NetworkError',
+      'Lambda.Unknown',
+    ]) {
       expect(errors).not.toContain(ambiguous);
     }
   });

@@ -1,0 +1,103 @@
+/**
+ * What the submit step does when a create request failed after it may have reached the API.
+ *
+ * Create has no idempotency key, so a blind retry could make a second billable batch. Instead
+ * the handler lists the batches created since the submit began and reports every one with the
+ * same request count. Nothing in a listed batch proves which client created it (its custom_ids
+ * are visible only in the results, after it has ended), so no candidate is adopted or deleted.
+ */
+import { type ApiCallOptions, listMessageBatches } from './batch-api';
+import {
+  ApiError,
+  type CandidateBatch,
+  ConnectionFailedError,
+  NetworkError,
+  RequestTimeoutError,
+  ServerError,
+  ApiTimeoutError,
+  SubmitOutcomeUnknownError,
+  UnexpectedResponseError,
+} from './errors';
+import { logger } from './logger';
+
+/** Clock difference allowed between this function and the API when matching created_at. */
+const CLOCK_SKEW_MS = 60_000;
+/** List pages read while looking for candidates; 5 pages of 100 cover a busy organization. */
+const MAX_LIST_PAGES = 5;
+const LIST_PAGE_SIZE = 100;
+
+/**
+ * True when a failed create may still have created a batch: a 5xx, a 504, a timeout, a
+ * connection lost after sending, or a 2xx answer whose body could not be read.
+ */
+export function isAmbiguousCreateFailure(error: unknown): error is ApiError {
+  if (error instanceof ConnectionFailedError) return false;
+  if (error instanceof UnexpectedResponseError) {
+    return error.status !== undefined && error.status >= 200 && error.status < 300;
+  }
+  return (
+    error instanceof ServerError ||
+    error instanceof ApiTimeoutError ||
+    error instanceof RequestTimeoutError ||
+    error instanceof NetworkError
+  );
+}
+
+/** Builds the SubmitOutcomeUnknown error, listing candidates when the list call works. */
+export async function describeUnknownOutcome(
+  error: ApiError,
+  options: ApiCallOptions,
+  submitStartedMs: number,
+  requestCount: number,
+): Promise<SubmitOutcomeUnknownError> {
+  let candidates: CandidateBatch[] = [];
+  let listNote: string;
+  try {
+    candidates = await findCandidates(options, submitStartedMs - CLOCK_SKEW_MS, requestCount);
+    listNote =
+      candidates.length === 0
+        ? 'No batch with that request count was created since the submit began.'
+        : `Batches created since the submit began with ${requestCount} requests: ${candidates
+            .map((c) => `${c.id} (created ${c.created_at}, ${c.processing_status})`)
+            .join(', ')}.`;
+  } catch (listError) {
+    logger.warn('Listing batches after an ambiguous create failed', { error: listError });
+    listNote = `Listing batches to find it failed too (${(listError as Error).name}).`;
+  }
+  const since = new Date(submitStartedMs).toISOString();
+  const message =
+    `The create request failed with ${error.name} after it may have reached the API, so a batch ` +
+    `may exist that this execution cannot identify: ${error.message} ${listNote} ` +
+    `Check the batches created after ${since}; cancel and delete any that are yours ` +
+    '(start this workflow with {"batchId": ...} or call the API). The workflow did not retry the ' +
+    'create, because create has no idempotency key and a retry could make a second batch.';
+  return new SubmitOutcomeUnknownError(message, error, candidates);
+}
+
+async function findCandidates(
+  options: ApiCallOptions,
+  sinceMs: number,
+  requestCount: number,
+): Promise<CandidateBatch[]> {
+  const found: CandidateBatch[] = [];
+  let afterId: string | undefined;
+  for (let page = 0; page < MAX_LIST_PAGES; page += 1) {
+    const result = await listMessageBatches(options, { limit: LIST_PAGE_SIZE, afterId });
+    for (const batch of result.data) {
+      if (Date.parse(batch.created_at) < sinceMs) return found;
+      const counts = batch.request_counts;
+      const total =
+        counts.processing + counts.succeeded + counts.errored + counts.canceled + counts.expired;
+      if (total === requestCount) {
+        found.push({
+          id: batch.id,
+          created_at: batch.created_at,
+          processing_status: batch.processing_status,
+        });
+      }
+    }
+    if (!result.hasMore || result.lastId === undefined) return found;
+    afterId = result.lastId;
+  }
+  return found;
+}
