@@ -1,4 +1,5 @@
 import './promise-polyfill';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { StateMachine, type RunOptions } from 'aws-local-stepfunctions';
 
 type LocalTaskHandlers = NonNullable<
@@ -67,14 +68,14 @@ export async function runLocalExecution(options: LocalRunOptions): Promise<Local
   });
   // Imported after the environment is set, because the handlers' Logger reads it when loaded.
   const { LOCAL_HANDLERS, setApiKeyProvider } = await import('./handlers');
-  setApiKeyProvider(() => Promise.resolve(options.apiKey));
+  setApiKeyProvider(readExecutionApiKey);
 
   const machine = new StateMachine(synthesized.definition as never, {
     validationOptions: { checkArn: true, checkPaths: true },
   });
   const started = Date.now();
   const execution = machine.run(options.input as never, {
-    overrides: buildOverrides(synthesized, LOCAL_HANDLERS, options.fast),
+    overrides: buildOverrides(synthesized, LOCAL_HANDLERS, options.apiKey, options.fast),
   });
   const history: HistoryEvent[] = [];
   for await (const event of execution.eventLogs) {
@@ -132,16 +133,35 @@ async function settle(
   }
 }
 
+/**
+ * The API key of the execution whose handler is running. Concurrent local executions may use
+ * different keys, so the key travels with each handler call instead of in a global.
+ */
+const executionApiKey = new AsyncLocalStorage<string>();
+
+function readExecutionApiKey(): Promise<string> {
+  const apiKey = executionApiKey.getStore();
+  if (apiKey === undefined) {
+    return Promise.reject(
+      new Error('A handler ran outside a local execution, so it has no API key.'),
+    );
+  }
+  return Promise.resolve(apiKey);
+}
+
 function buildOverrides(
   { definition, operationByState }: SynthesizedTeardown,
   handlers: Record<BatchOperation, LambdaHandler>,
+  apiKey: string,
   fast = false,
 ): RunOptions['overrides'] {
   const taskResourceLocalHandlers: LocalTaskHandlers = {};
   for (const [stateName, operation] of Object.entries(operationByState)) {
     const handler = handlers[operation];
     taskResourceLocalHandlers[stateName] = (input) =>
-      invokeLikeLambda(handler, operation, input) as ReturnType<LocalTaskHandlers[string]>;
+      executionApiKey.run(apiKey, () => invokeLikeLambda(handler, operation, input)) as ReturnType<
+        LocalTaskHandlers[string]
+      >;
   }
   if (!fast) {
     return { taskResourceLocalHandlers };

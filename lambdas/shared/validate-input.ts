@@ -92,7 +92,7 @@ function rejectApiKeyFields(input: Record<string, unknown>): void {
   const rule =
     'an API key must not be sent here, because execution input is stored in plain text in the execution history';
   const fix = `remove ${field} and put the key in the Secrets Manager secret the stack created (see README)`;
-  throw invalidInput(field, 'present (value not valueDescription)', rule, fix);
+  throw invalidInput(field, 'present (its value is not shown)', rule, fix);
 }
 
 function rejectUnknownFields(input: Record<string, unknown>): void {

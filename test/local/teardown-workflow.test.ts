@@ -114,6 +114,17 @@ describe('teardown workflow on the emulator', () => {
     expect(emulator.ledger()).toHaveLength(0);
   });
 
+  it('keeps each concurrent execution on its own key', async () => {
+    await start();
+    const [good, bad] = await Promise.all([
+      run({ requests: requests() }),
+      run({ requests: requests() }, { apiKey: 'sk-ant-wrong' }),
+    ]);
+    expect(good.status).toBe('SUCCEEDED');
+    expect(bad.error).toBe('AuthenticationFailed');
+    expect(emulator.ledger()).toHaveLength(1);
+  });
+
   it('names the batch when a step fails after the create', async () => {
     await start();
     emulator.addFault({ route: 'cancelMessageBatch', status: 403 });

@@ -1,0 +1,124 @@
+import { type Emulator, type FaultRule, startEmulator } from '../../emulator';
+import { type LocalRunResult, runLocalExecution } from '../../local/run';
+
+/** A key and a prompt that are easy to find in any text the workflow produces. */
+const KEY_MARKER = 'sk-ant-MARKER-4f1d9c2e7b';
+const PROMPT_MARKER = 'PROMPT-MARKER-a83e5d';
+
+interface Scenario {
+  name: string;
+  input?: unknown;
+  faults?: FaultRule[];
+  acceptedKey?: string;
+  cancelDelayMs?: number;
+}
+
+const REQUESTS = [
+  {
+    custom_id: 'marker-1',
+    params: {
+      model: 'claude-haiku-4-5',
+      max_tokens: 8,
+      messages: [{ role: 'user', content: PROMPT_MARKER }],
+    },
+  },
+];
+
+const SCENARIOS: Scenario[] = [
+  { name: 'success' },
+  { name: 'invalid input', input: { requests: REQUESTS, apiKey: KEY_MARKER } },
+  { name: 'rejected key', acceptedKey: 'sk-ant-some-other-key' },
+  {
+    name: 'ambiguous create',
+    faults: [{ route: 'createMessageBatch', status: 500, applyChange: true }],
+  },
+  { name: 'batch not ended', cancelDelayMs: 60 * 60 * 1000 },
+  { name: 'throttled until exhausted', faults: [{ route: 'cancelMessageBatch', status: 529 }] },
+  {
+    name: 'proxy page that echoes the key',
+    faults: [
+      {
+        route: 'retrieveMessageBatch',
+        status: 403,
+        rawBody: `<html>denied for x-api-key: ${KEY_MARKER}</html>`,
+      },
+    ],
+  },
+  { name: 'server error on delete', faults: [{ route: 'deleteMessageBatch', status: 500 }] },
+];
+
+describe('secrets stay out of every output', () => {
+  let emulator: Emulator;
+  let logged: string[];
+  let restore: () => void;
+
+  beforeEach(() => {
+    logged = [];
+    const stdout = process.stdout.write.bind(process.stdout);
+    const stderr = process.stderr.write.bind(process.stderr);
+    const capture = (chunk: unknown): boolean => {
+      logged.push(String(chunk));
+      return true;
+    };
+    process.stdout.write = capture as typeof process.stdout.write;
+    process.stderr.write = capture as typeof process.stderr.write;
+    restore = () => {
+      process.stdout.write = stdout;
+      process.stderr.write = stderr;
+    };
+  });
+
+  afterEach(async () => {
+    restore();
+    await emulator?.close();
+  });
+
+  async function run(scenario: Scenario): Promise<LocalRunResult> {
+    emulator = await startEmulator({
+      apiKeys: [scenario.acceptedKey ?? KEY_MARKER],
+      cancelDelayMs: scenario.cancelDelayMs ?? 50,
+    });
+    scenario.faults?.forEach((fault) => emulator.addFault(fault));
+    return runLocalExecution({
+      input: scenario.input ?? { requests: REQUESTS },
+      apiUrl: emulator.url,
+      apiKey: KEY_MARKER,
+      fast: true,
+      logLevel: 'DEBUG',
+      teardownProps: { maxPollRetries: 5 },
+    });
+  }
+
+  it.each(SCENARIOS)('keeps the key out of $name', async (scenario) => {
+    const result = await run(scenario);
+    restore();
+
+    // A key put in the execution input is recorded with that input, by the user's own doing;
+    // every event after submitBatch must still be free of it.
+    const history = JSON.stringify(result.history);
+    const withoutInput = JSON.stringify(
+      result.history.filter(
+        (event) =>
+          event.type !== 'ExecutionStarted' &&
+          (event.state as { name?: string } | undefined)?.name !== 'submitBatch',
+      ),
+    );
+    expect(logged.length).toBeGreaterThan(0);
+    expect(logged.join('')).not.toContain(KEY_MARKER);
+    expect(logged.join('')).not.toContain(PROMPT_MARKER);
+    expect(JSON.stringify(result.output ?? null)).not.toContain(KEY_MARKER);
+    expect(result.cause ?? '').not.toContain(KEY_MARKER);
+    expect(scenario.input === undefined ? history : withoutInput).not.toContain(KEY_MARKER);
+  });
+
+  it('lets the prompt appear only where the input is recorded', async () => {
+    const result = await run(SCENARIOS[0] as Scenario);
+    restore();
+    const laterEvents = result.history.filter(
+      (event) =>
+        event.type !== 'ExecutionStarted' &&
+        (event.state as { name?: string })?.name !== 'submitBatch',
+    );
+    expect(JSON.stringify(laterEvents)).not.toContain(PROMPT_MARKER);
+  });
+});
