@@ -167,6 +167,46 @@ describe('teardown workflow on the emulator', () => {
       input: { requests: requests(), anthropicVersion: 'latest' },
       field: 'anthropicVersion',
     },
+    { name: 'null input', input: null, field: 'input' },
+    { name: 'string input', input: 'requests', field: 'input' },
+    { name: 'requests null', input: { requests: null }, field: 'requests' },
+    {
+      name: 'a __proto__ key',
+      input: JSON.parse(
+        '{"requests": [{"custom_id": "a", "params": {}}], "__proto__": {"x": 1}}',
+      ) as unknown,
+      field: '__proto__',
+    },
+    {
+      name: 'custom_id with unicode',
+      input: { requests: [{ custom_id: 'héllo', params: {} }] },
+      field: 'requests[0].custom_id',
+    },
+    {
+      name: 'empty custom_id',
+      input: { requests: [{ custom_id: '', params: {} }] },
+      field: 'requests[0].custom_id',
+    },
+    {
+      name: 'custom_id a number',
+      input: { requests: [{ custom_id: 7, params: {} }] },
+      field: 'requests[0].custom_id',
+    },
+    {
+      name: 'params null',
+      input: { requests: [{ custom_id: 'a', params: null }] },
+      field: 'requests[0].params',
+    },
+    {
+      name: 'unknown item field',
+      input: { requests: [{ custom_id: 'a', params: {}, model: 'x' }] },
+      field: 'requests[0].model',
+    },
+    {
+      name: 'anthropicVersion a number',
+      input: { requests: requests(), anthropicVersion: 20230601 },
+      field: 'anthropicVersion',
+    },
   ])('rejects $name before any API call', async ({ input, field }) => {
     await start();
     const result = await run(input);
