@@ -84,7 +84,9 @@ function acknowledgeStateMachineRole(role: iam.IRole, functions: lambda.Function
 
 function requireRole(fn: lambda.Function): iam.IRole {
   if (fn.role === undefined) {
-    throw new Error(`Function ${fn.node.path} has no execution role, so IAM5 has no scope.`);
+    throw new Error(
+      `Function ${fn.node.path} has no execution role, which BatchFunctions always creates.`,
+    );
   }
   return fn.role;
 }
