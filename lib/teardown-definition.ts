@@ -44,6 +44,7 @@ export function buildTeardownDefinition(
 ): sfn.IChainable {
   const failures = buildFailurePaths(scope);
   const submitBatch = submitStep(scope, functions.createMessageBatch);
+  const adoptBatch = adoptStep(scope, functions.retrieveMessageBatch);
   const requestCancel = cancelStep(scope, functions.cancelMessageBatch);
   const poll = pollLoop(scope, functions.retrieveMessageBatch, settings);
   const deleteBatch = deleteStep(scope, functions.deleteMessageBatch, failures, poll.wait);
@@ -56,6 +57,7 @@ export function buildTeardownDefinition(
     scope,
     [
       { stateName: 'submitBatch', task: submitBatch },
+      { stateName: 'adoptBatch', task: adoptBatch },
       { stateName: 'requestCancel', task: requestCancel },
       { stateName: 'pollUntilEnded', task: poll.task },
       { stateName: 'deleteBatch', task: deleteBatch },
@@ -64,10 +66,18 @@ export function buildTeardownDefinition(
   );
   // Catchers match in order, so the catch-alls come after the throttle catchers added above.
   catchSubmitErrors(submitBatch, failures);
+  catchSubmitErrors(adoptBatch, failures);
   for (const task of [requestCancel, poll.task, deleteBatch]) {
     catchBatchErrors(task, failures);
   }
-  return submitBatch.next(requestCancel).next(poll.task);
+  submitBatch.next(requestCancel).next(poll.task);
+  adoptBatch.next(requestCancel);
+  // An input with batchId names a batch that exists already: adoptBatch validates the input
+  // and retrieves the batch instead of creating one. Every other input goes to submitBatch,
+  // whose validation rejects it if it is not a valid requests input.
+  return new sfn.Choice(scope, 'selectInputMode')
+    .when(sfn.Condition.isPresent('$.batchId'), adoptBatch)
+    .otherwise(submitBatch);
 }
 
 function submitStep(scope: Construct, fn: lambda.IFunction): tasks.LambdaInvoke {
@@ -85,6 +95,21 @@ function submitStep(scope: Construct, fn: lambda.IFunction): tasks.LambdaInvoke 
   // Create has no idempotency key: only errors that prove no batch was made are retried.
   submitBatch.addRetry({ errors: [...LAMBDA_SERVICE_ERRORS, ...CREATE_SAFE_ERRORS], ...BACKOFF });
   return submitBatch;
+}
+
+/** Validates a `{"batchId": ...}` input and retrieves the batch, which must exist. */
+function adoptStep(scope: Construct, fn: lambda.IFunction): tasks.LambdaInvoke {
+  const adoptBatch = invoke(scope, 'adoptBatch', fn, {
+    payload: { executionInput: sfn.JsonPath.objectAt('$$.Execution.Input') },
+    resultSelector: {
+      anthropicVersion: sfn.JsonPath.stringAt('$.anthropicVersion'),
+      batch: sfn.JsonPath.objectAt('$.batch'),
+      pollCount: 0,
+      deleteAttempts: 0,
+    },
+  });
+  adoptBatch.addRetry({ errors: [...LAMBDA_SERVICE_ERRORS, ...TRANSIENT_ERRORS], ...BACKOFF });
+  return adoptBatch;
 }
 
 function catchSubmitErrors(submitBatch: tasks.LambdaInvoke, failures: FailurePaths): void {

@@ -200,7 +200,14 @@ function routeThrottleFailure(scope: Construct, failures: FailurePaths): sfn.Cho
   });
   withoutBatch.next(failures.submitFailed);
   withBatch.next(failures.batchFailed);
+  // Before submitBatch or adoptBatch has succeeded the state has no batch summary to name.
   return new sfn.Choice(scope, 'wasBatchCreated')
-    .when(sfn.Condition.stringEquals('$.throttledStep', 'submitBatch'), withoutBatch)
+    .when(
+      sfn.Condition.or(
+        sfn.Condition.stringEquals('$.throttledStep', 'submitBatch'),
+        sfn.Condition.stringEquals('$.throttledStep', 'adoptBatch'),
+      ),
+      withoutBatch,
+    )
     .otherwise(withBatch);
 }

@@ -11,6 +11,7 @@ import {
   isAnthropicVersion,
   isPlainObject,
 } from './input-values';
+import { suggestFieldName } from './field-suggestion';
 
 /** One batch item: its `params` are checked by the API after create, not here. */
 export interface BatchRequest {
@@ -24,39 +25,71 @@ export interface ExecutionInput {
   anthropicVersion: string;
 }
 
+/** Validated input of either mode: a new batch from `requests`, or an existing `batchId`. */
+export type TeardownInput =
+  | ({ mode: 'requests' } & ExecutionInput)
+  | { mode: 'batchId'; batchId: string; anthropicVersion: string };
+
 /** `anthropic-version` header value used when the input sets none. */
 export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
 /** Maximum number of requests in one Message Batch. */
 export const MAX_BATCH_REQUESTS = 100_000;
 /** Pattern that every `custom_id` must match. */
 export const CUSTOM_ID_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
+/** Shape of a Message Batch id: `msgbatch_` and letters or digits. */
+export const BATCH_ID_PATTERN = /^msgbatch_[A-Za-z0-9]{1,120}$/;
 
-const ALLOWED_TOP_LEVEL_FIELDS = ['requests', 'anthropicVersion'] as const;
+const ALLOWED_TOP_LEVEL_FIELDS = ['requests', 'batchId', 'anthropicVersion'] as const;
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const API_KEY_FIELD_NAMES = new Set(['apikey', 'xapikey']);
 const INPUT_CONTEXT = 'execution input';
 
 /**
- * Validates the execution input and returns it with `anthropicVersion` defaulted to 2023-06-01.
+ * Validates the execution input of either mode and returns it with `anthropicVersion`
+ * defaulted to 2023-06-01. Exactly one of `requests` and `batchId` must be set.
  *
  * Checks run in a fixed order and the first failure throws `InvalidInputError`, whose
  * message names the field, the value and the fix. The value of `params` and of any field
  * that may contain prompt text or the API key is described by its type only.
  */
-export function validateExecutionInput(input: unknown): ExecutionInput {
+export function validateTeardownInput(input: unknown): TeardownInput {
   if (!isPlainObject(input)) {
     throw invalidInput(
       'input',
       describeValue(input),
       'it must be a JSON object',
-      'send an object such as {"requests": [...]}',
+      'send an object such as {"requests": [...]} or {"batchId": "msgbatch_..."}',
     );
   }
   rejectPrototypeKeys(input);
   rejectApiKeyFields(input);
   rejectUnknownFields(input);
-  const requests = validateRequests(input.requests);
-  return { requests, anthropicVersion: validateAnthropicVersion(input.anthropicVersion) };
+  const anthropicVersion = validateAnthropicVersion(input.anthropicVersion);
+  if (input.batchId === undefined) {
+    return { mode: 'requests', requests: validateRequests(input.requests), anthropicVersion };
+  }
+  if (input.requests !== undefined) {
+    const rule = 'set exactly one of requests (to create a batch) and batchId (to tear one down)';
+    throw invalidInput('batchId', describeValue(input.batchId), rule, 'remove one of them');
+  }
+  return { mode: 'batchId', batchId: validateBatchId(input.batchId), anthropicVersion };
+}
+
+/** Validates an execution input that must be in `requests` mode, as submitBatch needs. */
+export function validateExecutionInput(input: unknown): ExecutionInput {
+  const validated = validateTeardownInput(input);
+  if (validated.mode !== 'requests') {
+    const rule = 'submitBatch creates a batch from requests; a batchId input skips it';
+    throw invalidInput('batchId', describeValue(validated.batchId), rule, 'send requests instead');
+  }
+  return { requests: validated.requests, anthropicVersion: validated.anthropicVersion };
+}
+
+function validateBatchId(value: unknown): string {
+  if (typeof value === 'string' && BATCH_ID_PATTERN.test(value)) return value;
+  const rule = `it must be a Message Batch id matching ${BATCH_ID_PATTERN.source}`;
+  const fix = 'copy the id from the Console or from a list of batches, such as "msgbatch_01..."';
+  throw invalidInput('batchId', describeValue(value), rule, fix);
 }
 
 function invalidInput(
@@ -103,32 +136,6 @@ function rejectUnknownFields(input: Record<string, unknown>): void {
   const rule = `it is not an allowed field (allowed: ${allowed.join(', ')})`;
   const fix = suggestion === undefined ? `remove ${field}` : `did you mean ${suggestion}?`;
   throw invalidInput(field, describeType(input[field]), rule, fix);
-}
-
-/** Returns the allowed name that a misspelled field most likely meant, if one is close. */
-function suggestFieldName(field: string, allowed: readonly string[]): string | undefined {
-  const normalize = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]/g, '');
-  const candidates = allowed.map((name) => ({
-    name,
-    distance: editDistance(normalize(field), normalize(name)),
-  }));
-  candidates.sort((a, b) => a.distance - b.distance);
-  const best = candidates[0];
-  return best !== undefined && best.distance <= 2 ? best.name : undefined;
-}
-
-/** Levenshtein distance between two strings. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }
 
 function validateRequests(requests: unknown): BatchRequest[] {

@@ -138,6 +138,7 @@ describe('BatchTeardown state machine', () => {
       .filter(([, state]) => state.Type === 'Task')
       .map(([name]) => name);
     expect(taskNames.sort()).toEqual([
+      'adoptBatch',
       'deleteBatch',
       'pollUntilEnded',
       'requestCancel',
@@ -147,7 +148,12 @@ describe('BatchTeardown state machine', () => {
 
   it('runs submitBatch, requestCancel, then pollUntilEnded', () => {
     const definition = synthesizeTeardown().definition;
-    expect(definition.StartAt).toBe('submitBatch');
+    expect(definition.StartAt).toBe('selectInputMode');
+    expect(definition.States.selectInputMode).toMatchObject({
+      Choices: [{ Variable: '$.batchId', IsPresent: true, Next: 'adoptBatch' }],
+      Default: 'submitBatch',
+    });
+    expect(definition.States.adoptBatch?.Next).toBe('requestCancel');
     expect(definition.States.submitBatch?.Next).toBe('requestCancel');
     expect(definition.States.requestCancel?.Next).toBe('pollUntilEnded');
   });
@@ -217,7 +223,13 @@ describe('BatchTeardown state machine', () => {
 
   it('sends 429 and 529 of every Task to the throttle path', () => {
     const all = states();
-    for (const name of ['submitBatch', 'requestCancel', 'pollUntilEnded', 'deleteBatch']) {
+    for (const name of [
+      'submitBatch',
+      'adoptBatch',
+      'requestCancel',
+      'pollUntilEnded',
+      'deleteBatch',
+    ]) {
       const catchers = all[name]?.Catch as State[];
       expect(catchers).toContainEqual(
         expect.objectContaining({

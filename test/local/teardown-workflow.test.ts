@@ -125,6 +125,28 @@ describe('teardown workflow on the emulator', () => {
     expect(emulator.ledger()).toHaveLength(1);
   });
 
+  it('tears down an existing batch given by batchId', async () => {
+    await start();
+    const existing = emulator.createBatchDirectly({ requests: requests(3) });
+    const result = await run({ batchId: existing.id });
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.output).toEqual({ batchId: existing.id, deletedId: existing.id });
+    expect(emulator.ledger()).toHaveLength(1);
+    expect(emulator.ledger()[0]).toMatchObject({ canceled: true, deleted: true });
+    expect(routes()).not.toContain('createMessageBatch');
+    expect(routes().slice(0, 2)).toEqual(['retrieveMessageBatch', 'cancelMessageBatch']);
+  });
+
+  it('fails on an unknown batchId without creating anything', async () => {
+    await start();
+    const result = await run({ batchId: 'msgbatch_doesNotExist01' });
+
+    expect(result.error).toBe('BatchNotFound');
+    expect(result.cause).toContain('msgbatch_doesNotExist01');
+    expect(emulator.ledger()).toHaveLength(0);
+  });
+
   it('names the batch when a step fails after the create', async () => {
     await start();
     emulator.addFault({ route: 'cancelMessageBatch', status: 403 });
@@ -168,6 +190,17 @@ describe('teardown workflow on the emulator', () => {
       field: 'anthropicVersion',
     },
     { name: 'null input', input: null, field: 'input' },
+    {
+      name: 'both requests and batchId',
+      input: { requests: requests(), batchId: 'msgbatch_abc' },
+      field: 'batchId',
+    },
+    { name: 'malformed batchId', input: { batchId: 'batch-123' }, field: 'batchId' },
+    {
+      name: 'batchId with apiKey',
+      input: { batchId: 'msgbatch_abc', apiKey: 'sk-x' },
+      field: 'apiKey',
+    },
     { name: 'string input', input: 'requests', field: 'input' },
     { name: 'requests null', input: { requests: null }, field: 'requests' },
     {
