@@ -22,9 +22,12 @@ import { logger } from './logger';
 
 /** Clock difference allowed between this function and the API when matching created_at. */
 const CLOCK_SKEW_MS = 60_000;
-/** List pages read while looking for candidates; 5 pages of 100 cover a busy organization. */
-const MAX_LIST_PAGES = 5;
-const LIST_PAGE_SIZE = 100;
+/**
+ * One list call of the largest page the API allows. The create may already have used
+ * HTTP_TIMEOUT_MS (10 s) of the 30 s Lambda timeout, so there is room for one more call only.
+ */
+const MAX_LIST_PAGES = 1;
+const LIST_PAGE_SIZE = 1000;
 
 /**
  * True when a failed create may still have created a batch: a 5xx, a 504, a timeout, a
@@ -66,12 +69,18 @@ export async function describeUnknownOutcome(
   }
   const since = new Date(submitStartedMs).toISOString();
   const message =
-    `The create request failed with ${error.name} after it may have reached the API, so a batch ` +
-    `may exist that this execution cannot identify: ${error.message} ${listNote} ` +
+    `The create request failed with ${describeFailure(error)} after it may have reached the ` +
+    `API, so a batch may exist that this execution cannot identify. ${listNote} ` +
     `Check the batches created after ${since}; cancel and delete any that are yours ` +
     '(start this workflow with {"batchId": ...} or call the API). The workflow did not retry the ' +
     'create, because create has no idempotency key and a retry could make a second batch.';
   return new SubmitOutcomeUnknownError(message, error, candidates);
+}
+
+function describeFailure(error: ApiError): string {
+  const parts = [error.status === undefined ? undefined : `HTTP ${error.status}`, error.requestId];
+  const context = parts.filter((part) => part !== undefined).join(', ');
+  return context === '' ? error.name : `${error.name} (${context})`;
 }
 
 async function findCandidates(

@@ -12,10 +12,11 @@ function configError(env: NodeJS.ProcessEnv): ConfigurationError {
 }
 
 describe('readApiConfig', () => {
-  it('defaults to the Anthropic API and 10 s', () => {
+  it('defaults to the Anthropic API, 10 s and 400 s for uploads', () => {
     expect(readApiConfig({})).toEqual({
       baseUrl: 'https://api.anthropic.com',
       httpTimeoutMs: 10_000,
+      uploadTimeoutMs: 400_000,
     });
   });
 

@@ -5,6 +5,7 @@ import {
   BillingError,
   ConfigurationError,
   ConflictError,
+  ConnectionFailedError,
   InvalidInputError,
   InvalidRequestError,
   NetworkError,
@@ -15,6 +16,7 @@ import {
   RequestTimeoutError,
   RequestTooLargeError,
   ServerError,
+  SubmitOutcomeUnknownError,
   UnexpectedResponseError,
 } from '../../lambdas/shared/errors';
 import { parseRetryAfterSeconds } from '../../lambdas/shared/response-fields';
@@ -33,6 +35,7 @@ describe('error classes', () => {
       name: 'NetworkError',
       retryable: true,
     },
+    { error: new ConnectionFailedError(INFO), name: 'ConnectionFailed', retryable: true },
     { error: new AuthenticationError(INFO), name: 'AuthenticationFailed', retryable: false },
     { error: new PermissionError(INFO), name: 'PermissionDenied', retryable: false },
     { error: new BillingError(INFO), name: 'BillingError', retryable: false },
@@ -52,6 +55,31 @@ describe('error classes', () => {
   it('lets x-should-retry override the class', () => {
     expect(new ServerError({ ...INFO, shouldRetry: false }).retryable).toBe(false);
     expect(new ConflictError({ ...INFO, shouldRetry: true }).retryable).toBe(true);
+  });
+
+  it.each([
+    {
+      kind: 'ServerError without header',
+      error: new ServerError(INFO),
+      retryRefusedByServer: false,
+    },
+    {
+      kind: 'ServerError with false',
+      error: new ServerError({ ...INFO, shouldRetry: false }),
+      retryRefusedByServer: true,
+    },
+    {
+      kind: 'ServerError with true',
+      error: new ServerError({ ...INFO, shouldRetry: true }),
+      retryRefusedByServer: false,
+    },
+    {
+      kind: 'ConflictError with false',
+      error: new ConflictError({ ...INFO, shouldRetry: false }),
+      retryRefusedByServer: false,
+    },
+  ])('sets retryRefusedByServer for $kind', ({ error, retryRefusedByServer }) => {
+    expect(error.retryRefusedByServer).toBe(retryRefusedByServer);
   });
 
   it('keeps the cause', () => {
@@ -79,6 +107,34 @@ describe('error classes', () => {
 
   it('adds requestSent for NetworkError', () => {
     expect(new NetworkError({ ...INFO, requestSent: false }).details().requestSent).toBe(false);
+  });
+
+  it('makes ConnectionFailed an unsent NetworkError', () => {
+    const error = new ConnectionFailedError(INFO);
+
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(error.requestSent).toBe(false);
+    expect(error.details().requestSent).toBe(false);
+  });
+
+  it('lists the original fields for SubmitOutcomeUnknown', () => {
+    const original = new ServerError({ ...INFO, errorType: 'api_error', retryAfterSeconds: 3 });
+    const candidates = [
+      { id: 'msgbatch_2', created_at: '2026-12-04T12:00:00Z', processing_status: 'in_progress' },
+    ];
+
+    const error = new SubmitOutcomeUnknownError('outcome unknown', original, candidates);
+
+    expect(error.name).toBe('SubmitOutcomeUnknown');
+    expect(error.retryable).toBe(false);
+    expect(error.cause).toBe(original);
+    expect(error.candidates).toEqual(candidates);
+    expect(error.details()).toEqual({
+      message: 'outcome unknown',
+      status: 500,
+      errorType: 'api_error',
+      requestId: 'req_1',
+    });
   });
 
   it('lists input fields in details', () => {

@@ -9,6 +9,7 @@ import {
   invokeExpectingError,
   retrieveWithFault,
   TEST_API_KEY,
+  TEST_CREATE_EVENT,
   TEST_REQUESTS,
   useHandlerTestEnv,
 } from './lambda-test-env';
@@ -63,7 +64,7 @@ describe('handler API key retry', () => {
       Promise.resolve(forceRefresh ? TEST_API_KEY : 'sk-ant-rotated-out-key'),
     );
 
-    const result = await createHandler({ requests: TEST_REQUESTS });
+    const result = await createHandler(TEST_CREATE_EVENT);
 
     const creates = env.emulator.requests().filter((entry) => entry.route === 'createMessageBatch');
     expect(result.batch.processing_status).toBe('in_progress');
@@ -93,20 +94,7 @@ describe('handler API key retry', () => {
   });
 });
 
-describe('create and delete errors', () => {
-  it('create 500 warns of a duplicate', async () => {
-    env.emulator.addFault({ route: 'createMessageBatch', status: 500, times: 1 });
-
-    const { error, details } = await invokeExpectingError(createHandler, {
-      requests: TEST_REQUESTS,
-    });
-
-    expect(error.name).toBe('ServerError');
-    expect(details.batchId).toBeUndefined();
-    expect(details.message).toContain('while creating a batch');
-    expect(details.message).toContain('list batches before retrying');
-  });
-
+describe('delete errors', () => {
   it('maps a 400 on an in_progress delete', async () => {
     const batchId = newBatchId(env.emulator);
 

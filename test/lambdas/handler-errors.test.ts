@@ -1,11 +1,10 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { handler as retrieveHandler } from '../../lambdas/retrieve-message-batch';
 import {
   ApiTimeoutError,
   AuthenticationError,
   BillingError,
   ConflictError,
+  ConnectionFailedError,
   InvalidRequestError,
   NetworkError,
   NotFoundError,
@@ -17,7 +16,9 @@ import {
   ServerError,
   UnexpectedResponseError,
 } from '../../lambdas/shared/errors';
+import { RETRY_REFUSED_ERROR_NAME } from '../../lambdas/shared/handler';
 import {
+  closedPortUrl,
   invokeExpectingError,
   retrieveWithFault,
   TEST_API_KEY,
@@ -27,14 +28,6 @@ import {
 const PROXY_PAGE = `<html><head><title>413 Request Entity Too Large</title></head><body>${'padding '.repeat(60)}</body></html>`;
 
 const env = useHandlerTestEnv();
-
-async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
-}
 
 const STATUS_CASES = [
   {
@@ -197,15 +190,47 @@ describe('retrieveMessageBatch handler errors', () => {
     expect(details.message).not.toContain(TEST_API_KEY);
   });
 
-  it('reads x-should-retry false', async () => {
-    const { error, details } = await retrieveWithFault(env.emulator, {
-      status: 500,
+  it.each([
+    { kind: '500', status: 500, errorClass: ServerError },
+    { kind: '529', status: 529, errorClass: OverloadedError },
+  ])('maps $kind x-should-retry false to RetryRefused', async ({ status, errorClass }) => {
+    const { batchId, error, details } = await retrieveWithFault(env.emulator, {
+      status,
       shouldRetry: false,
     });
 
-    expect(error.name).toBe('ServerError');
+    expect(error.name).toBe(RETRY_REFUSED_ERROR_NAME);
+    expect(error.cause).toBeInstanceOf(errorClass);
+    expect(details.status).toBe(status);
     expect(details.shouldRetry).toBe(false);
+    expect(details.batchId).toBe(batchId);
+    expect(details.message).toContain(`HTTP ${status}`);
+    expect(details.message).toMatch(
+      /The server sent x-should-retry: false, so the workflow does not retry it\.$/,
+    );
     expect(env.capture.entries().filter((entry) => entry.level === 'ERROR')).toHaveLength(1);
+  });
+
+  it('keeps InvalidRequest with x-should-retry false', async () => {
+    const { error, details } = await retrieveWithFault(env.emulator, {
+      status: 400,
+      shouldRetry: false,
+    });
+
+    expect(error.name).toBe('InvalidRequest');
+    expect(error.cause).toBeInstanceOf(InvalidRequestError);
+    expect(details.shouldRetry).toBe(false);
+    expect(details.message).not.toContain('x-should-retry');
+  });
+
+  it('keeps Overloaded with x-should-retry true', async () => {
+    const { error, details } = await retrieveWithFault(env.emulator, {
+      status: 529,
+      shouldRetry: true,
+    });
+
+    expect(error.name).toBe('Overloaded');
+    expect(details.shouldRetry).toBe(true);
   });
 
   it('maps a slow response to RequestTimeout', async () => {
@@ -229,7 +254,7 @@ describe('retrieveMessageBatch handler errors', () => {
     expect(details.batchId).toBe(batchId);
   });
 
-  it('maps a closed port to NetworkError unsent', async () => {
+  it('maps a closed port to ConnectionFailed', async () => {
     process.env.ANTHROPIC_BASE_URL = await closedPortUrl();
 
     const { error, details } = await invokeExpectingError(retrieveHandler, {
@@ -238,7 +263,9 @@ describe('retrieveMessageBatch handler errors', () => {
       pollCount: 0,
     });
 
-    expect(error.name).toBe('NetworkError');
+    expect(error.name).toBe('ConnectionFailed');
+    expect(error.cause).toBeInstanceOf(ConnectionFailedError);
+    expect(error.cause).toBeInstanceOf(NetworkError);
     expect(details.requestSent).toBe(false);
     expect(details.message).toContain('ECONNREFUSED');
     expect(details.message).toContain('nothing reached the server');

@@ -7,6 +7,7 @@ import { setApiKeyProvider } from '../../lambdas/shared/api-key';
 import {
   invokeExpectingError,
   TEST_API_KEY,
+  TEST_CREATE_EVENT,
   TEST_REQUESTS,
   useHandlerTestEnv,
 } from './lambda-test-env';
@@ -33,7 +34,7 @@ function createEndedBatchId(): string {
 
 describe('createMessageBatch handler', () => {
   it('creates a batch and returns its summary', async () => {
-    const result = await createHandler({ requests: TEST_REQUESTS });
+    const result = await createHandler(TEST_CREATE_EVENT);
 
     expect(result.anthropicVersion).toBe('2023-06-01');
     expect(Object.keys(result.batch).sort()).toEqual(SUMMARY_FIELDS);
@@ -43,7 +44,9 @@ describe('createMessageBatch handler', () => {
   });
 
   it('sends the given anthropic-version', async () => {
-    const result = await createHandler({ requests: TEST_REQUESTS, anthropicVersion: '2026-10-21' });
+    const result = await createHandler({
+      executionInput: { requests: TEST_REQUESTS, anthropicVersion: '2026-10-21' },
+    });
 
     const lastRecord = env.emulator.requests().at(-1);
     expect(result.anthropicVersion).toBe('2026-10-21');
@@ -56,12 +59,33 @@ describe('createMessageBatch handler', () => {
     setApiKeyProvider(keyProvider);
     const requestsBefore = env.emulator.requests().length;
 
-    const { error, details } = await invokeExpectingError(createHandler, { request: [] });
+    const { error, details } = await invokeExpectingError(createHandler, {
+      executionInput: { request: [] },
+    });
 
     setApiKeyProvider(() => Promise.resolve(TEST_API_KEY));
     expect(error.name).toBe('InvalidInput');
     expect(details.field).toBe('request');
     expect(details.fix).toBe('did you mean requests?');
+    expect(keyProvider).not.toHaveBeenCalled();
+    expect(env.emulator.requests()).toHaveLength(requestsBefore);
+  });
+
+  it.each([
+    { name: 'the bare execution input', event: { requests: TEST_REQUESTS } },
+    { name: 'an empty event', event: {} },
+    { name: 'null', event: null },
+  ])('rejects $name as event', async ({ event }) => {
+    const keyProvider = jest.fn(() => Promise.resolve(TEST_API_KEY));
+    setApiKeyProvider(keyProvider);
+    const requestsBefore = env.emulator.requests().length;
+
+    const { error, details } = await invokeExpectingError(createHandler, event);
+
+    expect(error.name).toBe('InvalidInput');
+    expect(details.field).toBe('executionInput');
+    expect(details.message).toMatch(/^Invalid createMessageBatch event: /);
+    expect(details.fix).toContain('$$.Execution.Input');
     expect(keyProvider).not.toHaveBeenCalled();
     expect(env.emulator.requests()).toHaveLength(requestsBefore);
   });
@@ -179,7 +203,7 @@ describe('handler logging', () => {
   });
 
   it('never logs prompts or the key', async () => {
-    await createHandler({ requests: TEST_REQUESTS });
+    await createHandler(TEST_CREATE_EVENT);
 
     expect(env.capture.text()).toContain('createMessageBatch');
     expect(env.capture.text()).not.toContain(TEST_API_KEY);

@@ -2,6 +2,7 @@
  * Shared set-up of the handler tests: an emulator on 127.0.0.1 as the API, the key provider,
  * a fetch that refuses every host but 127.0.0.1, and capture of the log lines.
  */
+import { createServer, type AddressInfo } from 'node:net';
 import { startEmulator, DEFAULT_EMULATOR_API_KEY, type Emulator } from '../../emulator';
 import type { EmulatorOptions, FaultRule } from '../../emulator';
 import { handler as retrieveHandler } from '../../lambdas/retrieve-message-batch';
@@ -23,6 +24,9 @@ export const TEST_REQUESTS = [
     },
   },
 ];
+
+/** Event of the create handler for TEST_REQUESTS, as the state machine passes it. */
+export const TEST_CREATE_EVENT = { executionInput: { requests: TEST_REQUESTS } };
 
 const realFetch = globalThis.fetch;
 
@@ -53,6 +57,18 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
   process.env.ANTHROPIC_BASE_URL = emulator.url;
   setApiKeyProvider(() => Promise.resolve(TEST_API_KEY));
   return emulator;
+}
+
+/**
+ * Returns the URL of a loopback port that was free a moment ago, so that a connection to it is
+ * refused before any byte of a request is sent.
+ */
+export async function closedPortUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
 }
 
 /** Log lines that the handlers wrote to stdout and stderr while capturing. */
@@ -126,29 +142,42 @@ export interface HandlerTestEnv {
 }
 
 /**
- * Registers jest hooks that start an emulator for the test file and capture the logs of each
- * test. After each test they clear faults, restore the key provider, ANTHROPIC_BASE_URL and
- * HTTP_TIMEOUT_MS, and fail the test if a log line contains the key.
+ * Registers jest hooks that start an emulator and capture the logs of each test. With `scope`
+ * 'file' one emulator serves the whole file, and with 'test' each test gets a new one, so that
+ * its ledger and list contain only that test's batches. After each test the hooks clear faults,
+ * restore the key provider, ANTHROPIC_BASE_URL and HTTP_TIMEOUT_MS, and fail the test if a log
+ * line contains the key.
  */
-export function useHandlerTestEnv(options: EmulatorOptions = {}): HandlerTestEnv {
+export function useHandlerTestEnv(
+  options: EmulatorOptions = {},
+  scope: 'file' | 'test' = 'file',
+): HandlerTestEnv {
   const env = {} as HandlerTestEnv;
-  beforeAll(async () => {
-    allowOnlyLoopbackFetch();
+  const startEmulatorHook = async (): Promise<void> => {
     env.emulator = await startTestEmulator(options);
+  };
+  beforeAll(() => {
+    allowOnlyLoopbackFetch();
   });
+  if (scope === 'file') {
+    beforeAll(startEmulatorHook);
+    afterAll(() => env.emulator.close());
+  } else {
+    beforeEach(startEmulatorHook);
+  }
   beforeEach(() => {
     env.capture = captureLogs();
   });
-  afterEach(() => {
+  afterEach(async () => {
     env.capture.restore();
     env.emulator.clearFaults();
     setApiKeyProvider(() => Promise.resolve(TEST_API_KEY));
     process.env.ANTHROPIC_BASE_URL = env.emulator.url;
     delete process.env.HTTP_TIMEOUT_MS;
+    if (scope === 'test') await env.emulator.close();
     assertNotLogged(env.capture, TEST_API_KEY);
   });
-  afterAll(async () => {
-    await env.emulator.close();
+  afterAll(() => {
     setApiKeyProvider(undefined);
     restoreFetch();
   });
