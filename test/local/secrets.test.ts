@@ -1,5 +1,5 @@
 import { type Emulator, type FaultRule, startEmulator } from '../../emulator';
-import { type LocalRunResult, runLocalExecution } from '../../local/run';
+import { type HistoryEvent, type LocalRunResult, runLocalExecution } from '../../local/run';
 
 /** A key and a prompt that are easy to find in any text the workflow produces. */
 const KEY_MARKER = 'sk-ant-MARKER-4f1d9c2e7b';
@@ -46,6 +46,14 @@ const SCENARIOS: Scenario[] = [
   },
   { name: 'server error on delete', faults: [{ route: 'deleteMessageBatch', status: 500 }] },
 ];
+
+/** States whose input is the execution input as the user sent it. */
+const RAW_INPUT_STATES = new Set(['selectInputMode', 'submitBatch', 'adoptBatch']);
+
+function carriesRawInput(event: HistoryEvent): boolean {
+  const stateName = (event.state as { name?: string } | undefined)?.name ?? '';
+  return event.type === 'ExecutionStarted' || RAW_INPUT_STATES.has(stateName);
+}
 
 describe('secrets stay out of every output', () => {
   let emulator: Emulator;
@@ -94,15 +102,9 @@ describe('secrets stay out of every output', () => {
     restore();
 
     // A key put in the execution input is recorded with that input, by the user's own doing;
-    // every event after submitBatch must still be free of it.
+    // every event after the states that receive the raw input must still be free of it.
     const history = JSON.stringify(result.history);
-    const withoutInput = JSON.stringify(
-      result.history.filter(
-        (event) =>
-          event.type !== 'ExecutionStarted' &&
-          (event.state as { name?: string } | undefined)?.name !== 'submitBatch',
-      ),
-    );
+    const withoutInput = JSON.stringify(result.history.filter((event) => !carriesRawInput(event)));
     expect(logged.length).toBeGreaterThan(0);
     expect(logged.join('')).not.toContain(KEY_MARKER);
     expect(logged.join('')).not.toContain(PROMPT_MARKER);
@@ -114,11 +116,7 @@ describe('secrets stay out of every output', () => {
   it('lets the prompt appear only where the input is recorded', async () => {
     const result = await run(SCENARIOS[0] as Scenario);
     restore();
-    const laterEvents = result.history.filter(
-      (event) =>
-        event.type !== 'ExecutionStarted' &&
-        (event.state as { name?: string })?.name !== 'submitBatch',
-    );
+    const laterEvents = result.history.filter((event) => !carriesRawInput(event));
     expect(JSON.stringify(laterEvents)).not.toContain(PROMPT_MARKER);
   });
 });
