@@ -50,6 +50,18 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
   });
 }
 
+/**
+ * Returns a function that reads the request body with readBody on its first call and returns
+ * the same promise on every later call, so that two readers of one request see the same bytes.
+ */
+export function bodyReader(req: IncomingMessage, maxBytes: number): () => Promise<Buffer> {
+  let pending: Promise<Buffer> | undefined;
+  return () => {
+    pending ??= readBody(req, maxBytes);
+    return pending;
+  };
+}
+
 function tooLarge(bytes: number, maxBytes: number): BodyTooLargeError {
   return new BodyTooLargeError(
     `Request body of at least ${bytes} bytes exceeds the limit of ${maxBytes} bytes; split the requests into smaller batches`,

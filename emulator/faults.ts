@@ -13,13 +13,21 @@ const ROUTES: readonly Route[] = [
 
 interface ActiveRule {
   readonly rule: FaultRule;
+  /** Requests that passed the rule's route, batchId and customIdPrefix filters. */
+  matchedCount: number;
   firedCount: number;
 }
 
-/** Fault rules in the order added, and the number of requests seen per route since start. */
+/** Batch id and first custom_id of a request, the values that fault rules filter on. */
+export interface FaultTarget {
+  readonly batchId?: string;
+  /** First custom_id of the batch or of the create body, undefined when there is none. */
+  readonly firstCustomId?: string;
+}
+
+/** Fault rules in the order added, each with the number of requests it matched and fired on. */
 export class FaultBook {
   private rules: ActiveRule[] = [];
-  private readonly requestCounts = new Map<Route, number>();
 
   /** Adds a copy of `rule`; throws EmulatorInputError when the rule is invalid. */
   add(rule: FaultRule): void {
@@ -28,39 +36,54 @@ export class FaultBook {
       ...rule,
       attempts: rule.attempts === undefined ? undefined : [...rule.attempts],
     };
-    this.rules.push({ rule: copy, firedCount: 0 });
+    this.rules.push({ rule: copy, matchedCount: 0, firedCount: 0 });
   }
 
   clear(): void {
     this.rules = [];
   }
 
-  /** Counts one request to `route` and returns the first rule that fires on it, if any. */
-  take(route: Route, batchId: string | undefined): FaultRule | undefined {
-    const requestNumber = (this.requestCounts.get(route) ?? 0) + 1;
-    this.requestCounts.set(route, requestNumber);
-    const active = this.rules.find((candidate) =>
-      matches(candidate, route, batchId, requestNumber),
-    );
-    if (active === undefined) {
+  /** Whether a rule for `route` filters on customIdPrefix, so that a create body must be read first. */
+  filtersByCustomId(route: Route): boolean {
+    return this.rules.some(({ rule }) => rule.route === route && rule.customIdPrefix !== undefined);
+  }
+
+  /**
+   * Counts one request to `route` in every rule that it matches and returns the first of those
+   * rules that fires on it, if any.
+   */
+  take(route: Route, target: FaultTarget): FaultRule | undefined {
+    let firing: ActiveRule | undefined;
+    for (const active of this.rules) {
+      if (!matchesTarget(active.rule, route, target)) {
+        continue;
+      }
+      active.matchedCount += 1;
+      if (firing === undefined && firesNow(active)) {
+        firing = active;
+      }
+    }
+    if (firing === undefined) {
       return undefined;
     }
-    active.firedCount += 1;
-    return active.rule;
+    firing.firedCount += 1;
+    return firing.rule;
   }
 }
 
-function matches(
-  active: ActiveRule,
-  route: Route,
-  batchId: string | undefined,
-  requestNumber: number,
-): boolean {
-  const { rule } = active;
+function matchesTarget(rule: FaultRule, route: Route, target: FaultTarget): boolean {
+  const prefix = rule.customIdPrefix;
   return (
     rule.route === route &&
-    (rule.batchId === undefined || rule.batchId === batchId) &&
-    (rule.attempts === undefined || rule.attempts.includes(requestNumber)) &&
+    (rule.batchId === undefined || rule.batchId === target.batchId) &&
+    (prefix === undefined || target.firstCustomId?.startsWith(prefix) === true)
+  );
+}
+
+function firesNow(active: ActiveRule): boolean {
+  const { rule } = active;
+  return (
+    (rule.attempts === undefined || rule.attempts.includes(active.matchedCount)) &&
     (rule.times === undefined || active.firedCount < rule.times)
   );
 }
@@ -102,7 +125,21 @@ function findRuleProblem(rule: FaultRule): string | undefined {
   if (!ROUTES.includes(rule.route)) {
     return `route must be one of ${ROUTES.join(', ')}`;
   }
-  return findCountProblem(rule) ?? findResponseProblem(rule);
+  return findFilterProblem(rule) ?? findCountProblem(rule) ?? findResponseProblem(rule);
+}
+
+function findFilterProblem(rule: FaultRule): string | undefined {
+  const prefix = rule.customIdPrefix;
+  if (prefix === undefined) {
+    return undefined;
+  }
+  if (typeof prefix !== 'string' || prefix === '') {
+    return `customIdPrefix must be a non-empty string, got ${JSON.stringify(prefix)}`;
+  }
+  if (rule.route === 'listMessageBatches') {
+    return 'customIdPrefix never matches listMessageBatches, which targets no batch; remove it or pick a batch route';
+  }
+  return undefined;
 }
 
 function findCountProblem(rule: FaultRule): string | undefined {

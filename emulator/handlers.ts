@@ -1,6 +1,4 @@
-import type { IncomingMessage } from 'node:http';
-
-import { BodyTooLargeError, readBody } from './body';
+import { BodyTooLargeError } from './body';
 import { HttpError } from './errors';
 import { parseListQuery } from './pagination';
 import { errorReply, jsonReply, type Reply } from './reply';
@@ -11,13 +9,13 @@ import { parseJsonBody, validateCreateBody } from './validation';
 
 /** Request-scoped input of a route handler. */
 export interface HandlerContext {
-  readonly req: IncomingMessage;
+  /** Reads the request body once. Later calls return the same bytes or the same error. */
+  readonly readBody: () => Promise<Buffer>;
   readonly url: URL;
   readonly batchId: string | undefined;
   readonly requestId: string;
   readonly store: BatchStore;
   readonly edgeCases: EdgeCaseBehaviour;
-  readonly maxBodyBytes: number;
   readonly nowMs: number;
 }
 
@@ -52,7 +50,7 @@ export async function runHandler(route: Route, context: HandlerContext): Promise
 async function createBatch(context: HandlerContext): Promise<Reply> {
   let body: Buffer;
   try {
-    body = await readBody(context.req, context.maxBodyBytes);
+    body = await context.readBody();
   } catch (error) {
     if (error instanceof BodyTooLargeError) {
       return tooLargeReply(error, context);

@@ -16,4 +16,5 @@ export type {
   MessageBatchJson,
   RequestRecord,
   Route,
+  TimingRule,
 } from './types';

@@ -22,6 +22,8 @@ export interface BatchRecord {
   readonly sequence: number;
   readonly createdAtMs: number;
   readonly requests: readonly StoredRequest[];
+  /** Durations fixed at create, from the emulator options or a timing rule. */
+  readonly timing: BatchTiming;
   cancelInitiatedAtMs: number | null;
   deletedAtMs: number | null;
 }

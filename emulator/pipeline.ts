@@ -2,8 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { checkRequestHeaders, hasApiKey, headerValue } from './auth';
-import { ClientClosedError } from './body';
+import { bodyReader, ClientClosedError } from './body';
 import { HttpError } from './errors';
+import { findFaultTarget } from './fault-target';
 import { faultReply, type FaultBook } from './faults';
 import { runHandler, type HandlerContext } from './handlers';
 import { randomId } from './ids';
@@ -29,6 +30,7 @@ export interface PipelineDeps {
 interface Exchange {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
+  readonly readBody: () => Promise<Buffer>;
   readonly requestId: string;
   readonly url: URL;
   readonly arrival: number;
@@ -51,6 +53,7 @@ export async function handleRequest(
   const exchange: Exchange = {
     req,
     res,
+    readBody: bodyReader(req, deps.options.maxBodyBytes),
     requestId: randomId('req_'),
     url: parseRequestUrl(req.url),
     arrival: deps.log.arrive(),
@@ -79,7 +82,12 @@ async function respond(
     return send(exchange, errorReply(headerError, exchange.requestId));
   }
   const runReal = () => runHandler(lookup.route, handlerContext(exchange, lookup.batchId, deps));
-  const rule = deps.faults.take(lookup.route, lookup.batchId);
+  const target = await findFaultTarget(
+    { route: lookup.route, batchId: lookup.batchId, readBody: exchange.readBody },
+    deps.faults,
+    deps.store,
+  );
+  const rule = deps.faults.take(lookup.route, target);
   if (rule === undefined) {
     return send(exchange, await runReal());
   }
@@ -108,13 +116,12 @@ function handlerContext(
   deps: PipelineDeps,
 ): HandlerContext {
   return {
-    req: exchange.req,
+    readBody: exchange.readBody,
     url: exchange.url,
     batchId,
     requestId: exchange.requestId,
     store: deps.store,
     edgeCases: deps.edgeCases(),
-    maxBodyBytes: deps.options.maxBodyBytes,
     nowMs: deps.options.clock.now(),
   };
 }

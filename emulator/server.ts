@@ -7,6 +7,7 @@ import { mergeEdgeCases, resolveOptions, type EmulatorOptions } from './options'
 import { handleRequest } from './pipeline';
 import { RequestLog } from './request-log';
 import { BatchStore } from './store';
+import { TimingBook } from './timing-rules';
 import type { DirectBatchInput, Emulator, MessageBatchJson } from './types';
 import { validateCreateBody } from './validation';
 
@@ -18,9 +19,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const resolved = resolveOptions(options);
   let edgeCases = resolved.edgeCases;
   let baseUrl = '';
+  const timingRules = new TimingBook({
+    batchDurationMs: resolved.batchDurationMs,
+    cancelDelayMs: resolved.cancelDelayMs,
+  });
   const store = new BatchStore({
     clock: resolved.clock,
-    timing: { batchDurationMs: resolved.batchDurationMs, cancelDelayMs: resolved.cancelDelayMs },
+    timingFor: (firstCustomId) => timingRules.timingFor(firstCustomId),
     edgeCases: () => edgeCases,
     resultsUrl: (batchId) =>
       `${baseUrl}/v1/messages/batches/${encodeURIComponent(batchId)}/results`,
@@ -45,6 +50,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     clock: resolved.clock,
     addFault: (rule) => faults.add(rule),
     clearFaults: () => faults.clear(),
+    addTimingRule: (rule) => timingRules.add(rule),
     ledger: () => store.ledger(),
     requests: () => log.list(),
     createBatchDirectly: (input) =>

@@ -23,7 +23,8 @@ import type { EdgeCaseBehaviour, LedgerEntry, MessageBatchJson } from './types';
 /** Clock, timing, edge cases and results_url builder that the store reads from the emulator. */
 export interface StoreSettings {
   readonly clock: Clock;
-  readonly timing: BatchTiming;
+  /** Returns the durations of a new batch from its first custom_id. */
+  readonly timingFor: (firstCustomId: string | undefined) => BatchTiming;
   /** Returns the edge-case behaviour in force now; tests may change it while running. */
   readonly edgeCases: () => EdgeCaseBehaviour;
   /** Returns the absolute results_url of a batch. */
@@ -43,6 +44,7 @@ export class BatchStore {
       sequence: this.batches.size,
       createdAtMs,
       requests,
+      timing: this.settings.timingFor(requests[0]?.customId),
       cancelInitiatedAtMs: null,
       deletedAtMs: null,
     };
@@ -149,6 +151,11 @@ export class BatchStore {
     }));
   }
 
+  /** Returns the first custom_id of a batch ever created, deleted ones included. */
+  firstCustomId(id: string): string | undefined {
+    return this.batches.get(id)?.requests[0]?.customId;
+  }
+
   /** Returns the batch, or throws 404 when it was never created or was deleted. */
   private findLive(id: string): BatchRecord {
     const batch = this.batches.get(id);
@@ -159,7 +166,7 @@ export class BatchStore {
   }
 
   private stateOf(batch: BatchRecord): BatchState {
-    return deriveState(batch, this.now(), this.settings.timing);
+    return deriveState(batch, this.now(), batch.timing);
   }
 
   private toJson(batch: BatchRecord): MessageBatchJson {

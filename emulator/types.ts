@@ -31,20 +31,30 @@ export interface EdgeCaseBehaviour {
 }
 
 /**
- * Fault to inject into matching requests. A request matches when its route is `route`, its
- * batch id is `batchId` (if set), and its per-route request number is in `attempts` (if set).
- * Requests are counted per route from the start, after the x-api-key and anthropic-version
- * checks pass. When several rules match, the first rule added wins.
+ * Fault to inject into matching requests. A request matches a rule when its route is `route`
+ * and it passes the `batchId` and `customIdPrefix` filters that are set. Each rule counts the
+ * requests that match it, from the moment it is added and after the x-api-key and
+ * anthropic-version checks pass, and fires on the numbers in `attempts` (if set). Because the
+ * count is per rule, a rule filtered to one client's batches fires on that client's own first,
+ * second, ... request, however many other clients call the emulator at the same time. When
+ * several rules fire on a request, the first rule added wins, and every matching rule still
+ * counts the request.
  */
 export interface FaultRule {
   /** Operation whose requests the rule applies to. */
   readonly route: Route;
-  /** 1-based request numbers, counted per route, on which the rule fires. @default every request */
+  /** 1-based numbers, among the requests that match this rule, on which it fires. @default every request */
   readonly attempts?: number[];
   /** Maximum number of times the rule fires. @default unlimited (at most attempts.length) */
   readonly times?: number;
   /** Batch id that the request path must contain; never matches create or list. @default any */
   readonly batchId?: string;
+  /**
+   * Start of the first custom_id of the batch: a create matches when `requests[0].custom_id` of
+   * its body starts with it, and a request on a batch matches when the batch's first custom_id
+   * does. Never matches list, nor a create whose body has no such custom_id. @default any
+   */
+  readonly customIdPrefix?: string;
   /** Status of the response, sent with the standard error envelope unless `rawBody` is set. @default none */
   readonly status?: number;
   /** Value of the `retry-after` header, in seconds. @default no header */
@@ -63,6 +73,20 @@ export interface FaultRule {
   readonly reset?: 'before' | 'after';
   /** Applies the real operation before sending `status`, as when a response is lost. @default false */
   readonly applyChange?: boolean;
+}
+
+/**
+ * Lifecycle durations for the batches whose first custom_id starts with `customIdPrefix`, in
+ * place of the emulator's `batchDurationMs` and `cancelDelayMs`. A rule applies to batches
+ * created after it is added. When several rules match a batch, the first rule added wins.
+ */
+export interface TimingRule {
+  /** Start of the first custom_id of the batches the rule applies to. */
+  readonly customIdPrefix: string;
+  /** Milliseconds after created_at at which the batch ends with every request succeeded. @default the emulator's batchDurationMs */
+  readonly batchDurationMs?: number;
+  /** Milliseconds after the cancel request at which the canceling batch ends. @default the emulator's cancelDelayMs */
+  readonly cancelDelayMs?: number;
 }
 
 /** State of one batch ever created, deleted ones included. */
@@ -107,12 +131,14 @@ export interface Emulator {
   readonly url: string;
   readonly clock: Clock;
   addFault(rule: FaultRule): void;
-  /** Removes every fault rule; per-route request numbers keep counting. */
+  /** Removes every fault rule, and with them their request counts. */
   clearFaults(): void;
+  /** Sets the durations of batches created from now on whose first custom_id starts with the rule's prefix. */
+  addTimingRule(rule: TimingRule): void;
   ledger(): LedgerEntry[];
   /** Every request received, in order of arrival, once its response is sent or its socket closed. */
   requests(): RequestRecord[];
-  /** Creates a batch without HTTP, fault rules or request records. */
+  /** Creates a batch without HTTP, fault rules or request records; timing rules apply. */
   createBatchDirectly(input: DirectBatchInput): MessageBatchJson;
   setEdgeCases(patch: Partial<EdgeCaseBehaviour>): void;
   /** Closes the server, destroys open sockets and cancels pending fault delays. */
