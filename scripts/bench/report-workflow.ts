@@ -1,0 +1,200 @@
+/** Report sections on the workflow: transitions and cost, throughput, large submits, limits. */
+import { FAST_WAIT_MS } from '../../local/run';
+import type { RunCost } from './cost-model';
+import {
+  AWS_EVENTS_PER_EXECUTION,
+  AWS_EVENTS_PER_STATE,
+  AWS_EVENTS_PER_TASK_RETRY,
+  HISTORY_EVENT_LIMIT,
+} from './history-model';
+import { UNSUPPORTED_SUBMIT_SIZE, type LargeSubmitRow } from './large-submit';
+import {
+  EXPRESS_BILLED_MEMORY_MB,
+  EXPRESS_MAX_SECONDS,
+  EXPRESS_USD_PER_GB_SECOND,
+  EXPRESS_USD_PER_REQUEST,
+  LAMBDA_ARM_USD_PER_GB_SECOND,
+  LAMBDA_MAX_SECONDS,
+  LAMBDA_USD_PER_REQUEST,
+  PRICE_SOURCES,
+  STANDARD_USD_PER_TRANSITION,
+} from './prices';
+import type { BenchResults } from './report';
+import { count, ms, range, spread, table, usd } from './report-format';
+import type { ThroughputSummary } from './throughput';
+import type { TransitionRow } from './transitions';
+
+function runLabel(row: TransitionRow): string {
+  return row.status === 'SUCCEEDED'
+    ? `ends after ${count(row.pollRetries)} poll retries`
+    : `never ends (${row.error ?? row.status})`;
+}
+
+/** Section 4: transitions, history events and the cost model. */
+export function renderTransitions(results: BenchResults): string {
+  const { transitions, costs, deployed } = results;
+  const countRows = transitions.rows.map((row) => [
+    runLabel(row),
+    count(row.polls),
+    count(row.transitions),
+    count(row.localEvents),
+    count(row.awsEvents),
+    `${count(HISTORY_EVENT_LIMIT - row.awsEvents)} (${(100 - (100 * row.awsEvents) / HISTORY_EVENT_LIMIT).toFixed(1)} %)`,
+    count(row.awsEventsWorstCase),
+    spread(row.durationMs, (value) => (value / 1000).toFixed(2)),
+  ]);
+  const perCycle = `Each extra poll cycle adds ${transitions.transitionsPerCycle} transitions and ${transitions.awsEventsPerCycle} AWS history events (${transitions.awsEventsWorstCasePerCycle} if every retrieve used all its Retry attempts).`;
+  const model = Object.entries(AWS_EVENTS_PER_STATE)
+    .map(([type, events]) => `${type} ${events}`)
+    .join(', ');
+  return [
+    '## 4. State transitions, history events and cost',
+    `Local runs of the synthesized definition in fast mode (Wait states ${FAST_WAIT_MS} ms). The emulator's clock advances one step per retrieve and the batch ends a chosen number of steps after the cancel request, so each run makes exactly that many poll retries. Transitions are the StateEntered events of the local history, which is what Step Functions bills. The local runner writes its own event types, so AWS history events are estimated from the states entered. The estimate counts, per state type: ${model}. It adds ${AWS_EVENTS_PER_EXECUTION} for the execution's start and end, and ${AWS_EVENTS_PER_TASK_RETRY} per Task retry (LambdaFunctionFailed, Scheduled, Started). The worst case adds every Retry attempt of every Task entered; the workflow's own throttle loop of Choice and Wait states is not in it.`,
+    table(
+      [
+        'run',
+        'polls',
+        'transitions',
+        'local events',
+        'AWS events (estimate)',
+        `margin to ${count(HISTORY_EVENT_LIMIT)}`,
+        'AWS events, worst case',
+        'local run (s)',
+      ],
+      countRows,
+    ),
+    perCycle,
+    renderCosts(costs.runs, transitions.rows, deployed.pollIntervalSeconds),
+    `One more poll cycle costs ${usd(costs.perCycle.standardUsd)} in this design, ${usd(costs.perCycle.sleepingLambdaUsd)} in design (a) and ${usd(costs.perCycle.expressUsd)} in design (b).`,
+    renderCostModel(results),
+  ].join('\n\n');
+}
+
+function renderCosts(runs: RunCost[], rows: TransitionRow[], pollIntervalSeconds: number): string {
+  const costRows = runs.map((run, index) => {
+    const row = rows[index];
+    return [
+      row === undefined ? '' : runLabel(row),
+      count(run.transitions),
+      count(run.lambdaInvocations),
+      count(run.wallSeconds),
+      usd(run.standardUsd),
+      `${usd(run.sleepingLambdaUsd)} (${run.sleepingLambdaInvocations} invocation${run.sleepingLambdaInvocations > 1 ? 's' : ''})`,
+      run.expressUsd === undefined
+        ? `does not fit: ${count(run.wallSeconds)} s > ${EXPRESS_MAX_SECONDS} s`
+        : usd(run.expressUsd),
+    ];
+  });
+  return [
+    `Modeled cost of one run on AWS with the deployed ${pollIntervalSeconds} s poll interval, next to (a) one Lambda function that sleeps between polls and (b) the same states as an Express workflow:`,
+    table(
+      [
+        'run',
+        'transitions',
+        'Lambda invocations',
+        'wall time on AWS (s)',
+        'this design (Standard)',
+        '(a) one sleeping Lambda',
+        '(b) Express',
+      ],
+      costRows,
+    ),
+  ].join('\n\n');
+}
+
+function renderCostModel(results: BenchResults): string {
+  const { durations } = results.costs;
+  const memory = results.deployed.lambdaMemoryMb;
+  return [
+    'The cost model, in scripts/bench/cost-model.ts:',
+    [
+      `- This design: transitions × ${usd(STANDARD_USD_PER_TRANSITION)}, plus each Task's Lambda invocation at ${usd(LAMBDA_USD_PER_REQUEST)} and ${memory} MB × its billed time at $${LAMBDA_ARM_USD_PER_GB_SECOND} per GB-second (arm64). Billed times are this run's medians, rounded up to 1 ms. The first call of each function is cold, billed at load + first call from section 2 (create ${ms(durations.coldMs.create)}, cancel ${ms(durations.coldMs.cancel)}, retrieve ${ms(durations.coldMs.retrieve)}, delete ${ms(durations.coldMs.delete)} ms). Later retrieves are warm, at ${durations.warmRetrieveMs.toFixed(3)} ms from section 3.`,
+      `- (a) One ${memory} MB function that creates, cancels, polls with a sleep in between and deletes: billed for the whole wall time. One invocation lasts at most ${LAMBDA_MAX_SECONDS} s, so a longer run needs a chain of invocations; each link is billed as a request, and whatever re-invokes it is not priced here.`,
+      `- (b) Express: ${usd(EXPRESS_USD_PER_REQUEST)} per execution plus its wall time, rounded up to 100 ms, at ${EXPRESS_BILLED_MEMORY_MB} MB × $${EXPRESS_USD_PER_GB_SECOND} per GB-second (assuming the smallest memory chunk), plus the same Lambda costs as this design. An Express execution stops after ${EXPRESS_MAX_SECONDS} s, so a run longer than that cannot be an Express workflow.`,
+      `- Wall time on AWS is the poll retries × the poll interval plus the billed handler time. A raw fetch of the emulator on 127.0.0.1 took ${ms(results.warmCalls.rawFetchMs.median)} ms (section 3), while each call to api.anthropic.com also waits for the network. Every extra 100 ms per call adds $${((memory / 1024) * 0.1 * LAMBDA_ARM_USD_PER_GB_SECOND).toFixed(8)} of Lambda time to any of the three designs.`,
+      '- Free tiers, Savings Plans, CloudWatch Logs and X-Ray are not included.',
+    ].join('\n'),
+    'Prices (US East, N. Virginia, on demand, read on 2026-12-04); the constants are in scripts/bench/prices.ts:',
+    PRICE_SOURCES.map((source) => `- ${source.what}: ${source.url}`).join('\n'),
+  ].join('\n\n');
+}
+
+/** Section 5: executions per second of the local runner. */
+export function renderThroughput(result: ThroughputSummary): string {
+  return [
+    '## 5. Local runner throughput',
+    `${count(result.executions)} executions of runLocalExecution in fast mode, ${result.concurrency} in flight at a time, on one emulator in the same child process. Each execution submits 2 requests, cancels, polls once (the emulator ends a canceled batch at once) and deletes.`,
+    table(
+      ['metric', 'value'],
+      [
+        ['executions succeeded', `${count(result.succeeded)} of ${count(result.executions)}`],
+        ['executions per second', result.executionsPerSecond.toFixed(2)],
+        ['wall time', `${result.wallSeconds.toFixed(1)} s`],
+        ['execution duration p50 (ms)', ms(result.executionMs.median)],
+        ['execution duration p99 (ms)', ms(result.executionMs.p99)],
+        ['execution duration min–max (ms)', range(result.executionMs)],
+        ['peak RSS (VmHWM)', `${result.peakRssMiB.toFixed(0)} MiB`],
+      ],
+    ),
+    `The first execution includes the one synthesis of the CDK app that runLocalExecution caches for later calls. ${rssNote(result)}`,
+  ].join('\n\n');
+}
+
+function rssNote(result: ThroughputSummary): string {
+  const reported = `\`process.resourceUsage().maxRSS\` reported ${result.maxRssReportedMiB.toFixed(0)} MiB`;
+  if (result.maxRssReportedMiB <= result.peakRssMiB * 1.05) {
+    return `The peak RSS is the child's VmHWM; ${reported}.`;
+  }
+  return `The peak RSS is the child's VmHWM; ${reported}, because on Linux it keeps the peak of the parent process that the child was forked from.`;
+}
+
+/** Section 6: peak RSS of the create handler with large batches. */
+export function renderLargeSubmits(rows: LargeSubmitRow[]): string {
+  const baseline = rows.find((row) => row.requests === 1)?.peakRssMiB?.median;
+  const mib = (value: number): string => value.toFixed(1);
+  const sample = rows.find((row) => row.requests >= 1_000);
+  const bytesPerRequest = sample === undefined ? Number.NaN : sample.eventBytes / sample.requests;
+  const tableRows = rows.map((row) => [
+    count(row.requests),
+    count(row.eventBytes),
+    row.fitsExecutionInput ? 'yes' : 'no',
+    row.fitsLambdaPayload ? 'yes' : 'no',
+    row.peakRssMiB === undefined
+      ? 'not possible inline: needs the S3 path'
+      : spread(row.peakRssMiB, mib),
+    row.peakRssMiB === undefined || baseline === undefined
+      ? ''
+      : `+${mib(row.peakRssMiB.median - baseline)}`,
+    row.invokeMs === undefined ? '' : spread(row.invokeMs),
+  ]);
+  return [
+    '## 6. Large submit',
+    `Each sample is a new process that loads the create bundle, parses the event from a file and invokes the handler once, which validates the requests and sends them to the emulator. Requests are about ${count(bytesPerRequest)} bytes each as JSON. The handler is called directly, so sizes over the 256 KiB execution input limit still run here; through Step Functions they are rejected before the handler.`,
+    table(
+      [
+        'requests',
+        'event bytes',
+        'fits 256 KiB execution input',
+        'fits 6 MB Lambda payload',
+        'peak RSS (MiB)',
+        'over 1 request (MiB)',
+        'invocation (ms)',
+      ],
+      tableRows,
+    ),
+    `${count(UNSUPPORTED_SUBMIT_SIZE)} requests exceed both limits, so they cannot be submitted inline, in the execution input or the Lambda event: that needs the requests to come from S3. This benchmark does not measure a path that reads requests from S3.`,
+  ].join('\n\n');
+}
+
+/** Closing notes on what the figures do not show. */
+export function renderLimits(results: BenchResults): string {
+  return [
+    '## Limits of these figures',
+    [
+      `- The machine is ${results.machine.cpuModel} (${results.machine.cores} cores, x86_64) running Node.js ${results.machine.node}; the functions run on arm64 with Node.js 24, so absolute times differ on AWS and only the comparisons within a table carry over.`,
+      "- On AWS the AWS SDK loads from the runtime's own folder, and a cold start also includes the runtime's start and the download of the code, which these figures leave out.",
+      `- The emulator on loopback responds in ${ms(results.warmCalls.rawFetchMs.median)} ms (median raw fetch). Calls to api.anthropic.com add network and TLS time to both sides of the warm comparison, so the handler's ratio to a raw fetch would be lower there.`,
+      '- History events on AWS are an estimate from the documented event types per state; transitions are counted exactly.',
+    ].join('\n'),
+  ].join('\n\n');
+}

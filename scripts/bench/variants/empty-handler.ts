@@ -1,0 +1,2 @@
+/** Bench-only handler that returns at once: the floor of any cold start. */
+export const handler = (): Promise<{ ok: true }> => Promise.resolve({ ok: true });
