@@ -38,6 +38,7 @@ export default tseslint.config(
         {
           assertFunctionNames: [
             'expect',
+            'expect[A-Z]*',
             'template.hasResourceProperties',
             'template.resourceCountIs',
           ],

@@ -48,6 +48,16 @@ export interface BatchFunctionsProps {
   readonly apiBaseUrl: string;
   /** Powertools log level of the handlers. */
   readonly logLevel: string;
+  /**
+   * Lambda timeout of the create function.
+   * @default LAMBDA_TIMEOUT, 30 seconds
+   */
+  readonly createTimeout?: Duration;
+  /**
+   * Memory of the create function, in MB.
+   * @default LAMBDA_MEMORY_MB, 256
+   */
+  readonly createMemorySize?: number;
 }
 
 /** The four handler functions, one per batch operation, each allowed to read only the key secret. */
@@ -57,44 +67,77 @@ export class BatchFunctions extends Construct {
 
   constructor(scope: Construct, id: string, props: BatchFunctionsProps) {
     super(scope, id);
-    const entries = BATCH_OPERATIONS.map((operation) => [operation, this.build(operation, props)]);
+    const entries = BATCH_OPERATIONS.map((operation) => [
+      operation,
+      createHandlerFunction(this, operation, {
+        ...props,
+        entryFile: HANDLER_FILES[operation],
+        timeout: operation === 'createMessageBatch' ? props.createTimeout : undefined,
+        memorySize: operation === 'createMessageBatch' ? props.createMemorySize : undefined,
+      }),
+    ]);
     this.byOperation = Object.fromEntries(entries) as Record<BatchOperation, NodejsFunction>;
   }
+}
 
-  private build(operation: BatchOperation, props: BatchFunctionsProps): NodejsFunction {
-    const logGroup = new logs.LogGroup(this, `${operation}Logs`, {
-      retention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    // Its own role replaces the AWSLambdaBasicExecutionRole managed policy, which would let the
-    // function write to every log group in the account. This role writes only to its log group.
-    const role = new iam.Role(this, `${operation}Role`, {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-    });
-    logGroup.grantWrite(role);
-    const fn = new NodejsFunction(this, operation, {
-      entry: path.join(__dirname, '..', 'lambdas', HANDLER_FILES[operation]),
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: LAMBDA_MEMORY_MB,
-      timeout: LAMBDA_TIMEOUT,
-      logGroup,
-      role,
-      tracing: lambda.Tracing.ACTIVE,
-      environment: handlerEnvironment(props),
-      bundling: {
-        minify: true,
-        sourceMap: false,
-        target: 'node24',
-        format: OutputFormat.CJS,
-        // The Node.js 24 runtime ships AWS SDK v3, so the bundle leaves it out.
-        externalModules: ['@aws-sdk/*'],
-      },
-    });
-    props.apiKeySecret.grantRead(fn);
-    return fn;
-  }
+/** Settings of one handler function. */
+export interface HandlerFunctionProps extends BatchFunctionsProps {
+  /** Source file of the handler, relative to lambdas/. */
+  readonly entryFile: string;
+  /**
+   * Lambda timeout.
+   * @default LAMBDA_TIMEOUT, 30 seconds
+   */
+  readonly timeout?: Duration;
+  /**
+   * Memory, in MB.
+   * @default LAMBDA_MEMORY_MB, 256
+   */
+  readonly memorySize?: number;
+}
+
+/**
+ * Creates a handler function with its own log group and role, bundled by esbuild. The function
+ * may read only the key secret and write only to its log group. The log group and role get the
+ * ids `<id>Logs` and `<id>Role` in `scope`.
+ */
+export function createHandlerFunction(
+  scope: Construct,
+  id: string,
+  props: HandlerFunctionProps,
+): NodejsFunction {
+  const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
+    retention: logs.RetentionDays.ONE_MONTH,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  // Its own role replaces the AWSLambdaBasicExecutionRole managed policy, which would let the
+  // function write to every log group in the account. This role writes only to its log group.
+  const role = new iam.Role(scope, `${id}Role`, {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+  });
+  logGroup.grantWrite(role);
+  const fn = new NodejsFunction(scope, id, {
+    entry: path.join(__dirname, '..', 'lambdas', props.entryFile),
+    handler: 'handler',
+    runtime: lambda.Runtime.NODEJS_24_X,
+    architecture: lambda.Architecture.ARM_64,
+    memorySize: props.memorySize ?? LAMBDA_MEMORY_MB,
+    timeout: props.timeout ?? LAMBDA_TIMEOUT,
+    logGroup,
+    role,
+    tracing: lambda.Tracing.ACTIVE,
+    environment: handlerEnvironment(props),
+    bundling: {
+      minify: true,
+      sourceMap: false,
+      target: 'node24',
+      format: OutputFormat.CJS,
+      // The Node.js 24 runtime ships AWS SDK v3, so the bundle leaves it out.
+      externalModules: ['@aws-sdk/*'],
+    },
+  });
+  props.apiKeySecret.grantRead(fn);
+  return fn;
 }
 
 /** Environment of a handler; the local runner reads the same variables from the template. */

@@ -1,9 +1,17 @@
 import { Duration } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { BatchFunctions } from './batch-functions';
+import {
+  allowRequestsBucket,
+  readRequestsBucketProps,
+  type RequestsBucketSettings,
+  S3_CREATE_LAMBDA_TIMEOUT,
+  S3_CREATE_MEMORY_MB,
+} from './requests-bucket';
 import { buildTeardownDefinition } from './teardown-definition';
 
 /** Log levels of the handlers' Powertools Logger. */
@@ -35,6 +43,19 @@ export interface BatchTeardownProps {
    * @default 'INFO'
    */
   readonly logLevel?: HandlerLogLevel;
+  /**
+   * Bucket from which `{"requestsS3Uri": "s3://bucket/key"}` inputs read their requests. The
+   * create function may read only the objects under requestsPrefix in it, and gets a 15 minute
+   * Lambda timeout and 512 MB of memory for the upload.
+   * @default no bucket: an input with requestsS3Uri fails with InvalidInput
+   */
+  readonly requestsBucket?: s3.IBucket;
+  /**
+   * Key prefix under which requestsBucket objects may be read, such as `batches/`; it must not
+   * contain `*` or `?`. Requires requestsBucket.
+   * @default '' (every object of requestsBucket)
+   */
+  readonly requestsPrefix?: string;
 }
 
 export const DEFAULT_POLL_INTERVAL = Duration.seconds(15);
@@ -56,12 +77,18 @@ export class BatchTeardown extends Construct {
   public readonly createdSecret: boolean;
   /** The handler functions by operation. */
   public readonly functions: BatchFunctions;
+  /** The bucket and prefix that requestsS3Uri inputs may name, when S3 input is enabled. */
+  public readonly requestsBucket?: RequestsBucketSettings;
+  /** Execution timeout of the state machine. */
+  public readonly executionTimeout: Duration;
 
   constructor(scope: Construct, id: string, props: BatchTeardownProps = {}) {
     super(scope, id);
     const pollInterval = props.pollInterval ?? DEFAULT_POLL_INTERVAL;
     const maxPollRetries = props.maxPollRetries ?? DEFAULT_MAX_POLL_RETRIES;
     validatePollSettings(pollInterval, maxPollRetries);
+    this.requestsBucket = readRequestsBucketProps(props.requestsBucket, props.requestsPrefix);
+    this.executionTimeout = executionTimeout(pollInterval, maxPollRetries);
 
     this.createdSecret = props.apiKeySecret === undefined;
     this.apiKeySecret =
@@ -73,7 +100,13 @@ export class BatchTeardown extends Construct {
       apiKeySecret: this.apiKeySecret,
       apiBaseUrl: props.apiBaseUrl ?? DEFAULT_API_BASE_URL,
       logLevel: props.logLevel ?? 'INFO',
+      ...(this.requestsBucket === undefined
+        ? {}
+        : { createTimeout: S3_CREATE_LAMBDA_TIMEOUT, createMemorySize: S3_CREATE_MEMORY_MB }),
     });
+    if (this.requestsBucket !== undefined) {
+      allowRequestsBucket(this.functions.byOperation.createMessageBatch, this.requestsBucket);
+    }
     const definition = buildTeardownDefinition(this, this.functions.byOperation, {
       pollInterval,
       maxPollRetries,
@@ -90,7 +123,7 @@ export class BatchTeardown extends Construct {
         // Execution data includes the requests, which hold prompts.
         includeExecutionData: false,
       },
-      timeout: executionTimeout(pollInterval, maxPollRetries),
+      timeout: this.executionTimeout,
     });
   }
 }

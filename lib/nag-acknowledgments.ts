@@ -1,8 +1,10 @@
-import { type App, Stack, Validations } from 'aws-cdk-lib';
+import { type App, Stack, Token, Validations } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import type { BatchTeardown } from './batch-teardown';
 import type { BatchTeardownStack } from './batch-teardown-stack';
 
 /**
@@ -33,6 +35,8 @@ export function acknowledgeNagFindings(stack: BatchTeardownStack): void {
     acknowledgeFunction(fn);
   }
   acknowledgeStateMachineRole(teardown.stateMachine.role, functions);
+  acknowledgeRequestsBucket(teardown);
+  acknowledgeSweep(stack);
   acknowledge(
     teardown.stateMachine,
     'AwsSolutions-SF1',
@@ -80,6 +84,74 @@ function acknowledgeStateMachineRole(role: iam.IRole, functions: lambda.Function
         'invokes the unqualified ARN.',
     );
   }
+}
+
+/** Acknowledges the wildcards of `bucket.grantRead(fn, prefix + '*')` when S3 input is enabled. */
+function acknowledgeRequestsBucket(teardown: BatchTeardown): void {
+  const settings = teardown.requestsBucket;
+  if (settings === undefined) return;
+  const role = requireRole(teardown.functions.byOperation.createMessageBatch);
+  const objects = `arn:<AWS::Partition>:s3:::${settings.bucket.bucketName}/${settings.prefix}*`;
+  acknowledge(
+    role,
+    `AwsSolutions-IAM5[Resource::${objects}]`,
+    'The trailing * matches the objects under the requests prefix, which is the set of objects ' +
+      'that a requestsS3Uri input may name; the function reads only the one object an input names.',
+  );
+  acknowledge(
+    role,
+    'AwsSolutions-IAM5[Action::s3:GetObject*]',
+    'bucket.grantRead allows s3:GetObject* (the object and its ACL, tags, attributes and ' +
+      'versions), on the objects under the requests prefix only.',
+  );
+  acknowledge(
+    role,
+    'AwsSolutions-IAM5[Action::s3:GetBucket*]',
+    'bucket.grantRead allows s3:GetBucket* (bucket settings such as location and versioning) ' +
+      'on the requests bucket only; no bucket setting is secret.',
+  );
+  acknowledge(
+    role,
+    'AwsSolutions-IAM5[Action::s3:List*]',
+    'bucket.grantRead allows s3:List* on the requests bucket only. With s3:ListBucket, S3 ' +
+      'answers a GetObject for a missing key with 404 NoSuchKey instead of 403, so the function ' +
+      'can report that the object does not exist.',
+  );
+}
+
+function acknowledgeSweep({ sweep, teardown, cleanupSchedule }: BatchTeardownStack): void {
+  acknowledgeFunction(sweep.selectFunction);
+  acknowledgeStateMachineRole(sweep.stateMachine.role, [sweep.selectFunction]);
+  acknowledge(
+    sweep.stateMachine.role,
+    `AwsSolutions-IAM5[Resource::${teardownExecutionsResource(teardown.stateMachine)}]`,
+    'StepFunctionsStartExecution with the RUN_JOB pattern (startExecution.sync:2) allows ' +
+      'states:DescribeExecution and states:StopExecution on execution:<teardown name>*, the ' +
+      'executions of the teardown state machine only, whose names are generated at start.',
+  );
+  if (cleanupSchedule !== undefined) {
+    acknowledge(
+      cleanupSchedule.deadLetterQueue,
+      'AwsSolutions-SQS3',
+      'This queue is the dead-letter queue of the cleanup schedule (EventBridge Scheduler). ' +
+        'SQS3 counts a queue as a dead-letter queue only when a redrive policy of another SQS ' +
+        'queue names it, which a schedule does not have.',
+    );
+  }
+}
+
+/**
+ * Returns the execution ARN pattern that cdk-nag prints for the RUN_JOB grant. The state machine
+ * name is the seventh field of its ARN, which CDK reads with Fn::Select and Fn::Split. Region and
+ * account are literal only in a stack with an explicit environment.
+ */
+function teardownExecutionsResource(stateMachine: sfn.StateMachine): string {
+  const stack = Stack.of(stateMachine);
+  const logicalId = stack.getLogicalId(stateMachine.node.defaultChild as sfn.CfnStateMachine);
+  const name = JSON.stringify({ 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: logicalId }] }] });
+  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+  const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+  return `arn:<AWS::Partition>:states:${region}:${account}:execution:${name}*`;
 }
 
 function requireRole(fn: lambda.Function): iam.IRole {

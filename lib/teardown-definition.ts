@@ -71,7 +71,13 @@ export function buildTeardownDefinition(
     catchBatchErrors(task, failures);
   }
   submitBatch.next(requestCancel).next(poll.task);
-  adoptBatch.next(requestCancel);
+  // Canceling a batch that has already ended is answered 400, which would count as an error of
+  // the cancel function and trip its alarm on every sweep, so an ended batch skips the cancel.
+  adoptBatch.next(
+    new sfn.Choice(scope, 'isAdoptedBatchEnded')
+      .when(sfn.Condition.stringEquals('$.batch.processing_status', 'ended'), deleteBatch)
+      .otherwise(requestCancel),
+  );
   // An input with batchId names a batch that exists already: adoptBatch validates the input
   // and retrieves the batch instead of creating one. Every other input goes to submitBatch,
   // whose validation rejects it if it is not a valid requests input.

@@ -24,6 +24,7 @@ export const HANDLER_ERROR_NAMES = [
   'InvalidConfiguration',
   'ApiKeyUnavailable',
   'SubmitOutcomeUnknown',
+  'RequestsObjectUnreadable',
 ];
 
 /**

@@ -5,10 +5,18 @@ import { parseArgs } from 'node:util';
 import { App } from 'aws-cdk-lib';
 import { startEmulator } from '../emulator';
 import type { BatchTeardownProps } from '../lib/batch-teardown';
-import { readAppSettings } from '../lib/context-settings';
+import { type AppSettings, readAppSettings } from '../lib/context-settings';
 import { readInputFile } from './input-file';
 import { createProgressFormatter } from './progress';
-import { runLocalExecution, type LocalRunResult } from './run';
+import { checkS3Endpoint } from './s3-endpoint';
+import {
+  type HistoryEvent,
+  runLocalExecution,
+  type LocalRunOptions,
+  type LocalRunResult,
+} from './run';
+import { runLocalSweep } from './sweep';
+import { seedSampleBatches } from './sweep-samples';
 
 const USAGE = `Usage: npm run local -- <input.json> [options]
 
@@ -16,9 +24,19 @@ Runs the teardown state machine locally with the real handler code. Without --ap
 starts the Message Batches emulator on 127.0.0.1 and calls it.
 
 Options:
+  --sweep            run the sweep state machine, with the file as the sweep input (such
+                     as examples/sweep-dry-run.json). The embedded emulator then starts
+                     with four sample batches of different ages
   --api-url URL      call this Message Batches API instead of the embedded emulator;
                      the key comes from ANTHROPIC_API_KEY; https, or http on a loopback host
   --fast             shorten Wait states and Retry intervals to milliseconds
+  --s3-endpoint URL  read requestsS3Uri objects from this S3-compatible server, which must
+                     be on a loopback host (such as s3rver on 127.0.0.1); the key pair comes
+                     from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY
+  --requests-bucket NAME    bucket that requestsS3Uri may name (default: context
+                            requestsBucketName in cdk.json, else none)
+  --requests-prefix PREFIX  key prefix that requestsS3Uri must start with (default:
+                            context requestsPrefix in cdk.json, else the whole bucket)
   --log-level LEVEL  handler log level: DEBUG, INFO, WARN or ERROR (default: WARN, so
                      the handlers' JSON log lines appear only for retries and failures)
   -h, --help         print this help
@@ -31,9 +49,13 @@ const USAGE_ERROR = 2;
 
 interface CliArguments {
   inputFile: string;
+  sweep: boolean;
   apiUrl?: string;
   fast: boolean;
   logLevel?: string;
+  s3EndpointUrl?: string;
+  requestsBucket?: string;
+  requestsPrefix?: string;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -46,6 +68,11 @@ async function main(argv: string[]): Promise<number> {
     printFailure('InvalidInput', input.message);
     return USAGE_ERROR;
   }
+  const s3Problem = checkS3Endpoint(input, args.s3EndpointUrl) ?? checkS3Credentials(args);
+  if (s3Problem !== undefined) {
+    printFailure('InvalidInput', s3Problem);
+    return USAGE_ERROR;
+  }
   const target = await resolveTarget(args);
   if (target instanceof Error) {
     printFailure('InvalidInput', target.message);
@@ -54,20 +81,22 @@ async function main(argv: string[]): Promise<number> {
   try {
     process.stdout.write(`Running ${path.basename(args.inputFile)} against ${target.url}\n`);
     const formatEvent = createProgressFormatter();
-    const result = await runLocalExecution({
+    const options = {
       input,
       apiUrl: target.url,
       apiKey: target.apiKey,
       fast: args.fast,
       logLevel: args.logLevel,
       teardownProps: settingsFromCdkJson(),
-      onEvent: (event) => {
+      ...requestsSettings(args),
+      onEvent: (event: HistoryEvent) => {
         const line = formatEvent(event);
         if (line !== undefined) {
           process.stdout.write(`${line}\n`);
         }
       },
-    });
+    };
+    const result = args.sweep ? await runLocalSweep(options) : await runLocalExecution(options);
     return printResult(result);
   } finally {
     await target.close();
@@ -82,8 +111,12 @@ function parseCliArguments(argv: string[]): CliArguments | number {
       allowPositionals: true,
       options: {
         'api-url': { type: 'string' },
+        sweep: { type: 'boolean', default: false },
         fast: { type: 'boolean', default: false },
         'log-level': { type: 'string' },
+        's3-endpoint': { type: 'string' },
+        'requests-bucket': { type: 'string' },
+        'requests-prefix': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -102,9 +135,13 @@ function parseCliArguments(argv: string[]): CliArguments | number {
   }
   return {
     inputFile,
+    sweep: parsed.values.sweep,
     apiUrl: parsed.values['api-url'],
     fast: parsed.values.fast,
     logLevel: parsed.values['log-level']?.toUpperCase() ?? 'WARN',
+    s3EndpointUrl: parsed.values['s3-endpoint'],
+    requestsBucket: parsed.values['requests-bucket'],
+    requestsPrefix: parsed.values['requests-prefix'],
   };
 }
 
@@ -130,21 +167,54 @@ async function resolveTarget(args: CliArguments): Promise<Target | Error> {
     // Short enough that a fast run ends after a few polls, long enough to show canceling.
     cancelDelayMs: args.fast ? 200 : 3_000,
   });
+  if (args.sweep) {
+    process.stdout.write(`${seedSampleBatches(emulator)}\n`);
+  }
   return { url: emulator.url, apiKey, close: () => emulator.close() };
+}
+
+/**
+ * Returns the requests bucket and S3 endpoint of the run: the bucket from the options, else from
+ * the cdk.json context, as a deployment would have it.
+ */
+function requestsSettings(
+  args: CliArguments,
+): Pick<LocalRunOptions, 'requestsBucket' | 's3EndpointUrl'> {
+  const settings = readCdkJsonSettings();
+  const bucketName = args.requestsBucket ?? settings.requestsBucketName;
+  const prefix = args.requestsPrefix ?? settings.requestsPrefix;
+  return {
+    requestsBucket: bucketName === undefined ? undefined : { bucketName, prefix },
+    s3EndpointUrl: args.s3EndpointUrl,
+  };
 }
 
 /** Reads the same context as bin/app.ts, so a local run uses the deployed poll settings. */
 function settingsFromCdkJson(): BatchTeardownProps {
-  const cdkJson = JSON.parse(readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8')) as {
-    context?: Record<string, unknown>;
-  };
-  const settings = readAppSettings(new App({ context: cdkJson.context ?? {} }).node);
+  const settings = readCdkJsonSettings();
   return {
     pollInterval: settings.pollInterval,
     maxPollRetries: settings.maxPollRetries,
     apiBaseUrl: settings.apiBaseUrl,
     logLevel: settings.logLevel,
   };
+}
+
+function readCdkJsonSettings(): AppSettings {
+  const cdkJson = JSON.parse(readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
+  return readAppSettings(new App({ context: cdkJson.context ?? {} }).node);
+}
+
+/** Returns why the S3 key pair is missing when --s3-endpoint is set, or undefined. */
+function checkS3Credentials(args: CliArguments): string | undefined {
+  if (args.s3EndpointUrl === undefined) return undefined;
+  if (process.env.AWS_ACCESS_KEY_ID && process.env.AWS_SECRET_ACCESS_KEY) return undefined;
+  return (
+    '--s3-endpoint is set but AWS_ACCESS_KEY_ID or AWS_SECRET_ACCESS_KEY is empty. Fix: export ' +
+    'the key pair of the local server (s3rver accepts S3RVER and S3RVER).'
+  );
 }
 
 function printResult(result: LocalRunResult): number {

@@ -1,4 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { BATCH_OPERATIONS, type BatchOperation } from '../lib/batch-functions';
 import { BatchTeardown, type BatchTeardownProps } from '../lib/batch-teardown';
 
@@ -15,23 +16,45 @@ export interface SynthesizedTeardown {
   readonly definition: StateMachineDefinition;
   /** Operation behind each Task state, by state name. */
   readonly operationByState: Record<string, BatchOperation>;
-  /** Environment variables the template gives the functions (all four share them). */
+  /**
+   * Environment variables the template gives the functions, merged: the four share them, and
+   * only the create function has the REQUESTS_* and UPLOAD_TIMEOUT_MS ones.
+   */
   readonly environment: Record<string, string>;
 }
 
-type TemplateResource = { Type: string; Properties?: Record<string, unknown> };
+/** The requests bucket of a local run, standing in for the construct's requestsBucket prop. */
+export interface LocalRequestsBucket {
+  readonly bucketName: string;
+  /** Key prefix; empty or absent allows every object. */
+  readonly prefix?: string;
+}
+
+/** A resource of the synthesized template. */
+export type TemplateResource = { Type: string; Properties?: Record<string, unknown> };
 
 /**
  * Synthesizes the BatchTeardown construct without bundling and returns its state machine
  * definition, so the local runner executes the same states that `cdk deploy` would create.
  */
-export function synthesizeTeardown(props: BatchTeardownProps = {}): SynthesizedTeardown {
+export function synthesizeTeardown(
+  props: BatchTeardownProps = {},
+  requestsBucket?: LocalRequestsBucket,
+): SynthesizedTeardown {
   // An empty bundling-stacks list makes NodejsFunction skip esbuild, which the runner does not need.
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'LocalTeardown', {
     env: { account: '123456789012', region: 'us-east-1' },
   });
-  const teardown = new BatchTeardown(stack, 'Teardown', props);
+  const teardown = new BatchTeardown(stack, 'Teardown', {
+    ...props,
+    ...(requestsBucket === undefined
+      ? {}
+      : {
+          requestsBucket: s3.Bucket.fromBucketName(stack, 'Requests', requestsBucket.bucketName),
+          requestsPrefix: requestsBucket.prefix,
+        }),
+  });
   const template = app.synth().getStackByName(stack.stackName).template as {
     Resources: Record<string, TemplateResource>;
   };
@@ -54,10 +77,23 @@ export function placeholderFunctionArn(logicalId: string): string {
   return `arn:aws:lambda:us-east-1:123456789012:function:${logicalId}`;
 }
 
-function resolveDefinition(resources: Record<string, TemplateResource>): StateMachineDefinition {
-  const machine = Object.values(resources).find(
-    (r) => r.Type === 'AWS::StepFunctions::StateMachine',
-  );
+/** Placeholder ARN of a state machine in the synthesized template. */
+export function placeholderStateMachineArn(logicalId: string): string {
+  return `arn:aws:states:us-east-1:123456789012:stateMachine:${logicalId}`;
+}
+
+/**
+ * Returns the definition of the state machine with the given logical id, or of the first state
+ * machine in the template, with every intrinsic function resolved.
+ */
+export function resolveDefinition(
+  resources: Record<string, TemplateResource>,
+  logicalId?: string,
+): StateMachineDefinition {
+  const machine =
+    logicalId === undefined
+      ? Object.values(resources).find((r) => r.Type === 'AWS::StepFunctions::StateMachine')
+      : resources[logicalId];
   const body = machine?.Properties?.DefinitionString;
   if (body === undefined) {
     throw new Error('The synthesized template has no AWS::StepFunctions::StateMachine definition.');
@@ -65,12 +101,19 @@ function resolveDefinition(resources: Record<string, TemplateResource>): StateMa
   return JSON.parse(resolveIntrinsic(body)) as StateMachineDefinition;
 }
 
-/** Resolves the Fn::Join and Fn::GetAtt that CDK writes into DefinitionString. */
+/** Resolves the Fn::Join, Fn::GetAtt and Ref that CDK writes into DefinitionString. */
 function resolveIntrinsic(value: unknown): string {
   if (typeof value === 'string') {
     return value;
   }
   const node = value as Record<string, unknown>;
+  if (node.Ref === 'AWS::Partition') {
+    return 'aws';
+  }
+  if (typeof node.Ref === 'string') {
+    // The only resources a definition refers to by Ref are other state machines.
+    return placeholderStateMachineArn(node.Ref);
+  }
   if (Array.isArray(node['Fn::Join'])) {
     const [separator, parts] = node['Fn::Join'] as [string, unknown[]];
     return parts.map(resolveIntrinsic).join(separator);
@@ -106,14 +149,14 @@ function functionEnvironment(
   resources: Record<string, TemplateResource>,
   operationByLogicalId: Map<string, BatchOperation>,
 ): Record<string, string> {
-  const [firstId] = operationByLogicalId.keys();
-  const fn = firstId === undefined ? undefined : resources[firstId];
-  const environment = fn?.Properties?.Environment as
-    { Variables?: Record<string, unknown> } | undefined;
   const variables: Record<string, string> = {};
-  for (const [key, value] of Object.entries(environment?.Variables ?? {})) {
-    // The secret ARN is a reference to a resource; locally the key comes from elsewhere.
-    variables[key] = typeof value === 'string' ? value : `local-${key.toLowerCase()}`;
+  for (const logicalId of operationByLogicalId.keys()) {
+    const environment = resources[logicalId]?.Properties?.Environment as
+      { Variables?: Record<string, unknown> } | undefined;
+    for (const [key, value] of Object.entries(environment?.Variables ?? {})) {
+      // The secret ARN is a reference to a resource; locally the key comes from elsewhere.
+      variables[key] = typeof value === 'string' ? value : `local-${key.toLowerCase()}`;
+    }
   }
   return variables;
 }

@@ -7,12 +7,17 @@ type LocalTaskHandlers = NonNullable<
 >;
 import type { BatchOperation } from '../lib/batch-functions';
 import type { BatchTeardownProps } from '../lib/batch-teardown';
-import { type SynthesizedTeardown, synthesizeTeardown } from './definition';
+import {
+  type LocalRequestsBucket,
+  type SynthesizedTeardown,
+  synthesizeTeardown,
+} from './definition';
 import {
   type LambdaHandler,
   STATE_PAYLOAD_LIMIT_BYTES,
   invokeLikeLambda,
 } from './lambda-emulation';
+import { checkS3Endpoint, clearCreateOnlyVariables, s3EndpointEnvironment } from './s3-endpoint';
 
 /** Pause of every Wait state in fast mode, in milliseconds. */
 export const FAST_WAIT_MS = 20;
@@ -30,6 +35,17 @@ export interface LocalRunOptions {
   readonly fast?: boolean;
   /** Construct props, as cdk.json context would set them. */
   readonly teardownProps?: BatchTeardownProps;
+  /**
+   * Bucket and prefix that requestsS3Uri inputs may name, as context requestsBucketName and
+   * requestsPrefix set them for a deployment.
+   */
+  readonly requestsBucket?: LocalRequestsBucket;
+  /**
+   * URL of an S3-compatible server on a loopback host from which requestsS3Uri objects are
+   * read, with the credentials in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY. Without it a
+   * requestsS3Uri input fails, so that a local run never reads from AWS.
+   */
+  readonly s3EndpointUrl?: string;
   /** Log level of the handlers; defaults to the level in the synthesized template. */
   readonly logLevel?: string;
   /** Called with every execution history event as it happens. */
@@ -61,18 +77,32 @@ export async function runLocalExecution(options: LocalRunOptions): Promise<Local
   if (oversize !== undefined) {
     return { status: 'FAILED', error: 'InvalidInput', cause: oversize, history: [], durationMs: 0 };
   }
-  const synthesized = synthesizeCached(options.teardownProps);
-  Object.assign(process.env, synthesized.environment, {
-    ANTHROPIC_BASE_URL: options.apiUrl,
-    POWERTOOLS_LOG_LEVEL: options.logLevel ?? synthesized.environment.POWERTOOLS_LOG_LEVEL,
-  });
+  const s3Problem = checkS3Endpoint(options.input, options.s3EndpointUrl);
+  if (s3Problem !== undefined) {
+    return {
+      status: 'FAILED',
+      error: 'InvalidInput',
+      cause: s3Problem,
+      history: [],
+      durationMs: 0,
+    };
+  }
+  const synthesized = synthesizeCached(options.teardownProps, options.requestsBucket);
+  clearCreateOnlyVariables(synthesized.environment);
+  Object.assign(
+    process.env,
+    synthesized.environment,
+    s3EndpointEnvironment(options.s3EndpointUrl),
+    {
+      ANTHROPIC_BASE_URL: options.apiUrl,
+      POWERTOOLS_LOG_LEVEL: options.logLevel ?? synthesized.environment.POWERTOOLS_LOG_LEVEL,
+    },
+  );
   // Imported after the environment is set, because the handlers' Logger reads it when loaded.
   const { LOCAL_HANDLERS, setApiKeyProvider } = await import('./handlers');
   setApiKeyProvider(readExecutionApiKey);
 
-  const machine = new StateMachine(synthesized.definition as never, {
-    validationOptions: { checkArn: true, checkPaths: true },
-  });
+  const machine = machineFor(synthesized);
   const started = Date.now();
   const execution = machine.run(options.input as never, {
     overrides: buildOverrides(synthesized, LOCAL_HANDLERS, options.apiKey, options.fast),
@@ -93,14 +123,36 @@ export async function runLocalExecution(options: LocalRunOptions): Promise<Local
 const synthesisCache = new Map<string, SynthesizedTeardown>();
 
 /** Synthesizes once per distinct set of props; a synth takes about a second. */
-function synthesizeCached(props: BatchTeardownProps = {}): SynthesizedTeardown {
-  const key = JSON.stringify(props);
+function synthesizeCached(
+  props: BatchTeardownProps = {},
+  requestsBucket?: LocalRequestsBucket,
+): SynthesizedTeardown {
+  const key = JSON.stringify([props, requestsBucket]);
   let result = synthesisCache.get(key);
   if (result === undefined) {
-    result = synthesizeTeardown(props);
+    result = synthesizeTeardown(props, requestsBucket);
     synthesisCache.set(key, result);
   }
   return result;
+}
+
+const machineCache = new WeakMap<SynthesizedTeardown, StateMachine>();
+
+/**
+ * Builds the StateMachine once per synthesized definition. Its constructor validates the
+ * definition with asl-validator, which compiles a JSON schema on every call and costs more CPU
+ * than a whole fast-mode execution. Each run() starts an independent execution, so concurrent
+ * runs share one instance.
+ */
+function machineFor(synthesized: SynthesizedTeardown): StateMachine {
+  let machine = machineCache.get(synthesized);
+  if (machine === undefined) {
+    machine = new StateMachine(synthesized.definition as never, {
+      validationOptions: { checkArn: true, checkPaths: true },
+    });
+    machineCache.set(synthesized, machine);
+  }
+  return machine;
 }
 
 /**
@@ -118,7 +170,8 @@ export function checkInputSize(input: unknown): string | undefined {
   );
 }
 
-async function settle(
+/** Returns the execution's status with its output, or with the error and cause of ExecutionFailed. */
+export async function settle(
   result: Promise<unknown>,
   history: HistoryEvent[],
 ): Promise<Pick<LocalRunResult, 'status' | 'output' | 'error' | 'cause'>> {
@@ -138,6 +191,16 @@ async function settle(
  * different keys, so the key travels with each handler call instead of in a global.
  */
 const executionApiKey = new AsyncLocalStorage<string>();
+
+/**
+ * Runs `call` with `apiKey` as the key that the handlers in this process read, as a local
+ * execution does. The local sweep runs its select function through it.
+ */
+export async function withLocalApiKey<T>(apiKey: string, call: () => Promise<T>): Promise<T> {
+  const { setApiKeyProvider } = await import('./handlers');
+  setApiKeyProvider(readExecutionApiKey);
+  return executionApiKey.run(apiKey, call);
+}
 
 function readExecutionApiKey(): Promise<string> {
   const apiKey = executionApiKey.getStore();

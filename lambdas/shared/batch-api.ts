@@ -8,7 +8,8 @@ import { type BatchSummary, toBatchSummary } from './batch-summary';
 import { readApiConfig } from './config';
 import { errorFromFetchFailure } from './fetch-errors';
 import { logger } from './logger';
-import type { CallContext } from './operations';
+import { UnexpectedResponseError } from './errors';
+import { type CallContext, describeAction } from './operations';
 import { type ApiResponse, errorFromResponse, unexpectedBodyError } from './response-errors';
 import { isPlainObject } from './input-values';
 import type { BatchRequest } from './validate-input';
@@ -30,7 +31,10 @@ interface ApiCall extends CallContext {
   readonly method: 'GET' | 'POST' | 'DELETE';
   /** Path after `/v1/messages/batches`, such as `/msgbatch_01/cancel`. */
   readonly pathSuffix: string;
-  readonly body?: string;
+  /** Request body: a string, or chunks that are streamed as they are produced. */
+  readonly body?: string | AsyncIterable<Uint8Array>;
+  /** Set for a streamed create, whose timeout is UPLOAD_TIMEOUT_MS instead of HTTP_TIMEOUT_MS. */
+  readonly upload?: true;
 }
 
 interface ParsedResponse {
@@ -51,6 +55,27 @@ export async function createMessageBatch(
     method: 'POST',
     pathSuffix: '',
     body: JSON.stringify({ requests }),
+  };
+  return callForBatch(call, options);
+}
+
+/**
+ * Sends `POST /v1/messages/batches` with a body streamed from `body`, within UPLOAD_TIMEOUT_MS,
+ * and returns the new batch.
+ *
+ * When `body` throws, the upload is aborted before the body is complete, so the API cannot
+ * create a batch from it, and the error from `body` is rethrown unchanged.
+ */
+export async function createMessageBatchStreamed(
+  body: AsyncIterable<Uint8Array>,
+  options: ApiCallOptions,
+): Promise<BatchSummary> {
+  const call: ApiCall = {
+    operation: 'createMessageBatch',
+    method: 'POST',
+    pathSuffix: '',
+    body,
+    upload: true,
   };
   return callForBatch(call, options);
 }
@@ -165,6 +190,9 @@ async function callForBatch(call: ApiCall, options: ApiCallOptions): Promise<Bat
  */
 async function send(call: ApiCall, options: ApiCallOptions): Promise<ParsedResponse> {
   const config = readApiConfig();
+  const settings = call.upload
+    ? { ...config, httpTimeoutMs: config.uploadTimeoutMs, timeoutVariable: 'UPLOAD_TIMEOUT_MS' }
+    : config;
   const startedMs = performance.now();
   let response: ApiResponse;
   try {
@@ -172,10 +200,10 @@ async function send(call: ApiCall, options: ApiCallOptions): Promise<ParsedRespo
       `${config.baseUrl}${BATCHES_PATH}${call.pathSuffix}`,
       call,
       options,
-      config.httpTimeoutMs,
+      settings.httpTimeoutMs,
     );
   } catch (error) {
-    throw errorFromFetchFailure(error, call, config) ?? error;
+    throw errorFromFetchFailure(error, call, settings) ?? error;
   }
   const durationMs = Math.round(performance.now() - startedMs);
   if (response.status < 200 || response.status > 299) {
@@ -194,23 +222,79 @@ async function fetchText(
   url: string,
   call: ApiCall,
   options: ApiCallOptions,
-  httpTimeoutMs: number,
+  timeoutMs: number,
 ): Promise<ApiResponse> {
-  const response = await fetch(url, {
-    method: call.method,
-    headers: {
-      'x-api-key': options.apiKey,
-      'anthropic-version': options.anthropicVersion,
-      'content-type': 'application/json',
+  const abort = new AbortController();
+  const body = typeof call.body === 'object' ? streamBody(call.body, abort) : undefined;
+  try {
+    const response = await fetch(url, {
+      method: call.method,
+      headers: {
+        'x-api-key': options.apiKey,
+        'anthropic-version': options.anthropicVersion,
+        'content-type': 'application/json',
+      },
+      body: body?.stream ?? (call.body as string | undefined),
+      // Node's fetch requires this for a stream body: the response may start before it ends.
+      duplex: body === undefined ? undefined : 'half',
+      // A redirect is never followed, because fetch would send x-api-key to the redirect target,
+      // which may be another host: it is returned as an UnexpectedResponse, or for a stream body
+      // rejected. With 'manual', Node's fetch (undici in Node 20) clones the request and tees a
+      // stream body, and the unread branch of the tee kept every chunk: a 200 MB upload held
+      // 200 MB. 'error' with no window skips the clone.
+      redirect: body === undefined ? 'manual' : 'error',
+      window: null,
+      signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), abort.signal]),
+    });
+    const bodyText = await response.text();
+    return { status: response.status, headers: response.headers, bodyText };
+  } catch (error) {
+    throw body?.failure() ?? redirectError(error, call) ?? error;
+  } finally {
+    // Stops an upload that is still running because the server responded before the body ended.
+    abort.abort();
+  }
+}
+
+/** Maps fetch's rejection of a redirect, which only a stream body gets, to UnexpectedResponse. */
+function redirectError(error: unknown, call: ApiCall): UnexpectedResponseError | undefined {
+  const cause = error instanceof Error ? error.cause : undefined;
+  if (!(cause instanceof Error) || cause.message !== 'unexpected redirect') return undefined;
+  return new UnexpectedResponseError(
+    {
+      message: `The API responded with a redirect while ${describeAction(call)}. Redirects are not followed, because x-api-key would be sent to the redirect target, so no batch was created; check ANTHROPIC_BASE_URL.`,
     },
-    body: call.body,
-    // A redirect is returned as an UnexpectedResponse instead of being followed, because
-    // fetch would send x-api-key to the redirect target, which may be another host.
-    redirect: 'manual',
-    signal: AbortSignal.timeout(httpTimeoutMs),
+    { cause: error },
+  );
+}
+
+/**
+ * Wraps `source` in a ReadableStream for fetch. When `source` throws, the fetch is aborted
+ * first, which closes the connection without ending the body, and `failure` returns the error.
+ */
+function streamBody(
+  source: AsyncIterable<Uint8Array>,
+  abort: AbortController,
+): { stream: ReadableStream<Uint8Array>; failure: () => unknown } {
+  const iterator = source[Symbol.asyncIterator]();
+  let failure: unknown;
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const next = await iterator.next();
+        if (next.done === true) controller.close();
+        else controller.enqueue(next.value);
+      } catch (error) {
+        failure = error;
+        abort.abort(error);
+        controller.error(error);
+      }
+    },
+    async cancel() {
+      await iterator.return?.();
+    },
   });
-  const bodyText = await response.text();
-  return { status: response.status, headers: response.headers, bodyText };
+  return { stream, failure: () => failure };
 }
 
 function logApiCall(

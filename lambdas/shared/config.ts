@@ -10,17 +10,29 @@ export interface ApiConfig {
   readonly baseUrl: string;
   /** Timeout of one HTTP attempt, in milliseconds. */
   readonly httpTimeoutMs: number;
+  /**
+   * Timeout of a create whose body is streamed from a requests object in S3, in milliseconds:
+   * the whole upload and the response.
+   */
+  readonly uploadTimeoutMs: number;
 }
 
 /** Base URL used when ANTHROPIC_BASE_URL is unset. */
 export const DEFAULT_BASE_URL = 'https://api.anthropic.com';
 /** HTTP timeout used when HTTP_TIMEOUT_MS is unset: 10 s, well inside the 30 s Lambda timeout. */
 export const DEFAULT_HTTP_TIMEOUT_MS = 10_000;
-/** Largest accepted HTTP_TIMEOUT_MS: the 15 minute maximum Lambda timeout. */
+/**
+ * UPLOAD_TIMEOUT_MS used when it is unset: 400 s. The construct sets the same value and gives
+ * the create function a 900 s Lambda timeout, which fits two uploads (a 401 repeats the create
+ * with a re-read key) and the list calls after an ambiguous failure. 256 MB in 400 s needs
+ * 0.64 MB/s.
+ */
+export const DEFAULT_UPLOAD_TIMEOUT_MS = 400_000;
+/** Largest accepted HTTP_TIMEOUT_MS and UPLOAD_TIMEOUT_MS: the 15 minute maximum Lambda timeout. */
 const MAX_HTTP_TIMEOUT_MS = 900_000;
 
 /**
- * Reads ANTHROPIC_BASE_URL and HTTP_TIMEOUT_MS.
+ * Reads ANTHROPIC_BASE_URL, HTTP_TIMEOUT_MS and UPLOAD_TIMEOUT_MS.
  *
  * Throws `ConfigurationError` for a base URL that is not https, unless its host is loopback,
  * because the API key must never travel in clear text over a network.
@@ -28,7 +40,12 @@ const MAX_HTTP_TIMEOUT_MS = 900_000;
 export function readApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   return {
     baseUrl: parseBaseUrl(env.ANTHROPIC_BASE_URL ?? DEFAULT_BASE_URL),
-    httpTimeoutMs: parseHttpTimeoutMs(env.HTTP_TIMEOUT_MS),
+    httpTimeoutMs: parseTimeoutMs('HTTP_TIMEOUT_MS', env.HTTP_TIMEOUT_MS, DEFAULT_HTTP_TIMEOUT_MS),
+    uploadTimeoutMs: parseTimeoutMs(
+      'UPLOAD_TIMEOUT_MS',
+      env.UPLOAD_TIMEOUT_MS,
+      DEFAULT_UPLOAD_TIMEOUT_MS,
+    ),
   };
 }
 
@@ -63,12 +80,12 @@ function parseBaseUrl(value: string): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
-function parseHttpTimeoutMs(value: string | undefined): number {
-  if (value === undefined || value === '') return DEFAULT_HTTP_TIMEOUT_MS;
+function parseTimeoutMs(name: string, value: string | undefined, defaultMs: number): number {
+  if (value === undefined || value === '') return defaultMs;
   const timeoutMs = Number(value);
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_HTTP_TIMEOUT_MS) {
     throw new ConfigurationError(
-      `HTTP_TIMEOUT_MS is "${value}"; it must be a whole number of milliseconds from 1 to ${MAX_HTTP_TIMEOUT_MS}, and well below the Lambda timeout.`,
+      `${name} is "${value}"; it must be a whole number of milliseconds from 1 to ${MAX_HTTP_TIMEOUT_MS}, and well below the Lambda timeout.`,
     );
   }
   return timeoutMs;

@@ -239,6 +239,15 @@ export class ApiKeyUnavailableError extends BatchWorkflowError {
   override name = 'ApiKeyUnavailable';
 }
 
+/**
+ * The requests object named by `requestsS3Uri` exists but could not be read: S3 denied access,
+ * returned an error, or the connection failed while reading it. The create request body was
+ * not complete, so no batch was created.
+ */
+export class RequestsObjectUnreadableError extends BatchWorkflowError {
+  override name = 'RequestsObjectUnreadable';
+}
+
 /** An environment variable of the handler has an invalid value. */
 export class ConfigurationError extends BatchWorkflowError {
   override name = 'InvalidConfiguration';

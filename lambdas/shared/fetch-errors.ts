@@ -36,6 +36,8 @@ const MAX_CAUSE_DEPTH = 5;
 export interface FetchSettings {
   readonly baseUrl: string;
   readonly httpTimeoutMs: number;
+  /** Environment variable that sets the timeout. @default 'HTTP_TIMEOUT_MS' */
+  readonly timeoutVariable?: string;
 }
 
 /**
@@ -82,7 +84,8 @@ function timeoutError(
     context.operation === 'createMessageBatch'
       ? 'a batch may have been created, so list batches before retrying, because create has no idempotency key'
       : 'retry, and raise HTTP_TIMEOUT_MS if this repeats, keeping it well below the Lambda timeout';
-  const message = `Request timed out after ${settings.httpTimeoutMs} ms (HTTP_TIMEOUT_MS) while ${describeAction(context)}; the request may have reached the API, so ${next}.`;
+  const variable = settings.timeoutVariable ?? 'HTTP_TIMEOUT_MS';
+  const message = `Request timed out after ${settings.httpTimeoutMs} ms (${variable}) while ${describeAction(context)}; the request may have reached the API, so ${next}.`;
   return new RequestTimeoutError({ message, batchId: context.batchId }, { cause: error });
 }
 

@@ -57,12 +57,7 @@ export async function describeUnknownOutcome(
   let listNote: string;
   try {
     candidates = await findCandidates(options, submitStartedMs - CLOCK_SKEW_MS, requestCount);
-    listNote =
-      candidates.length === 0
-        ? 'No batch with that request count was created since the submit began.'
-        : `Batches created since the submit began with ${requestCount} requests: ${candidates
-            .map((c) => `${c.id} (created ${c.created_at}, ${c.processing_status})`)
-            .join(', ')}.`;
+    listNote = describeCandidates(candidates, requestCount);
   } catch (listError) {
     logger.warn('Listing batches after an ambiguous create failed', { error: listError });
     listNote = `Listing batches to find it failed too (${(listError as Error).name}).`;
@@ -75,6 +70,24 @@ export async function describeUnknownOutcome(
     '(start this workflow with {"batchId": ...} or call the API). The workflow did not retry the ' +
     'create, because create has no idempotency key and a retry could make a second batch.';
   return new SubmitOutcomeUnknownError(message, error, candidates);
+}
+
+/**
+ * Candidates named in a cause. Step Functions keeps at most 32,768 characters of a cause, so a
+ * busy organization's list is cut after this many and the rest are counted.
+ */
+const MAX_NAMED_CANDIDATES = 20;
+
+function describeCandidates(candidates: CandidateBatch[], requestCount: number): string {
+  if (candidates.length === 0) {
+    return 'No batch with that request count was created since the submit began.';
+  }
+  const named = candidates
+    .slice(0, MAX_NAMED_CANDIDATES)
+    .map((c) => `${c.id} (created ${c.created_at}, ${c.processing_status})`);
+  const more = candidates.length - named.length;
+  const rest = more > 0 ? `, and ${more} more` : '';
+  return `Batches created since the submit began with ${requestCount} requests: ${named.join(', ')}${rest}.`;
 }
 
 function describeFailure(error: ApiError): string {

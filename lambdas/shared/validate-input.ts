@@ -12,6 +12,12 @@ import {
   isPlainObject,
 } from './input-values';
 import { suggestFieldName } from './field-suggestion';
+import {
+  checkRequestsLocation,
+  parseS3Uri,
+  type RequestsBucketAccess,
+  type S3ObjectLocation,
+} from './s3-uri';
 
 /** One batch item: its `params` are checked by the API after create, not here. */
 export interface BatchRequest {
@@ -25,10 +31,33 @@ export interface ExecutionInput {
   anthropicVersion: string;
 }
 
-/** Validated input of either mode: a new batch from `requests`, or an existing `batchId`. */
+/** Validated input that names an S3 object with the requests of a new batch. */
+export interface S3ExecutionInput {
+  /** The URI as given, `s3://bucket/key`. */
+  requestsS3Uri: string;
+  location: S3ObjectLocation;
+  anthropicVersion: string;
+}
+
+/** Validated input of the two modes that create a batch, as submitBatch accepts them. */
+export type SubmitInput =
+  ({ mode: 'requests' } & ExecutionInput) | ({ mode: 'requestsS3Uri' } & S3ExecutionInput);
+
+/**
+ * Validated input of any mode: a new batch from `requests` or from the S3 object at
+ * `requestsS3Uri`, or an existing `batchId`.
+ */
 export type TeardownInput =
-  | ({ mode: 'requests' } & ExecutionInput)
-  | { mode: 'batchId'; batchId: string; anthropicVersion: string };
+  SubmitInput | { mode: 'batchId'; batchId: string; anthropicVersion: string };
+
+/** Settings of validateTeardownInput. */
+export interface TeardownInputOptions {
+  /**
+   * Bucket and prefix that a `requestsS3Uri` must lie in. Without it only the URI's form is
+   * checked, as callers outside the create function (the CLI) do not know the stack's bucket.
+   */
+  readonly requestsBucketAccess?: RequestsBucketAccess;
+}
 
 /** `anthropic-version` header value used when the input sets none. */
 export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
@@ -39,20 +68,30 @@ export const CUSTOM_ID_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
 /** Shape of a Message Batch id: `msgbatch_` and letters or digits. */
 export const BATCH_ID_PATTERN = /^msgbatch_[A-Za-z0-9]{1,120}$/;
 
-const ALLOWED_TOP_LEVEL_FIELDS = ['requests', 'batchId', 'anthropicVersion'] as const;
+const ALLOWED_TOP_LEVEL_FIELDS = [
+  'requests',
+  'requestsS3Uri',
+  'batchId',
+  'anthropicVersion',
+] as const;
+/** The fields that select the input mode; exactly one must be set. */
+const MODE_FIELDS = ['requests', 'requestsS3Uri', 'batchId'] as const;
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const API_KEY_FIELD_NAMES = new Set(['apikey', 'xapikey']);
 const INPUT_CONTEXT = 'execution input';
 
 /**
- * Validates the execution input of either mode and returns it with `anthropicVersion`
- * defaulted to 2023-06-01. Exactly one of `requests` and `batchId` must be set.
+ * Validates the execution input of any mode and returns it with `anthropicVersion` defaulted to
+ * 2023-06-01. Exactly one of `requests`, `requestsS3Uri` and `batchId` must be set.
  *
  * Checks run in a fixed order and the first failure throws `InvalidInputError`, whose
  * message names the field, the value and the fix. The value of `params` and of any field
  * that may contain prompt text or the API key is described by its type only.
  */
-export function validateTeardownInput(input: unknown): TeardownInput {
+export function validateTeardownInput(
+  input: unknown,
+  options: TeardownInputOptions = {},
+): TeardownInput {
   if (!isPlainObject(input)) {
     throw invalidInput(
       'input',
@@ -65,24 +104,52 @@ export function validateTeardownInput(input: unknown): TeardownInput {
   rejectApiKeyFields(input);
   rejectUnknownFields(input);
   const anthropicVersion = validateAnthropicVersion(input.anthropicVersion);
-  if (input.batchId === undefined) {
-    return { mode: 'requests', requests: validateRequests(input.requests), anthropicVersion };
+  const modeFields = MODE_FIELDS.filter((field) => input[field] !== undefined);
+  const extraField = modeFields[1];
+  if (extraField !== undefined) {
+    const rule =
+      'set exactly one of requests (to create a batch), requestsS3Uri (to create one from an S3 object) and batchId (to tear one down)';
+    throw invalidInput(extraField, describeValue(input[extraField]), rule, 'remove one of them');
   }
-  if (input.requests !== undefined) {
-    const rule = 'set exactly one of requests (to create a batch) and batchId (to tear one down)';
-    throw invalidInput('batchId', describeValue(input.batchId), rule, 'remove one of them');
+  if (input.batchId !== undefined) {
+    return { mode: 'batchId', batchId: validateBatchId(input.batchId), anthropicVersion };
   }
-  return { mode: 'batchId', batchId: validateBatchId(input.batchId), anthropicVersion };
+  if (input.requestsS3Uri !== undefined) {
+    const location = parseS3Uri(input.requestsS3Uri, INPUT_CONTEXT);
+    if (options.requestsBucketAccess !== undefined) {
+      checkRequestsLocation(location, options.requestsBucketAccess, INPUT_CONTEXT);
+    }
+    const requestsS3Uri = input.requestsS3Uri as string;
+    return { mode: 'requestsS3Uri', requestsS3Uri, location, anthropicVersion };
+  }
+  return { mode: 'requests', requests: validateRequests(input.requests), anthropicVersion };
+}
+
+/**
+ * Validates an execution input for submitBatch, which accepts `requests` and `requestsS3Uri`.
+ * The URI must lie in the bucket and under the prefix that `access` allows.
+ */
+export function validateSubmitInput(input: unknown, access: RequestsBucketAccess): SubmitInput {
+  const validated = validateTeardownInput(input, { requestsBucketAccess: access });
+  if (validated.mode === 'batchId') throw batchIdNotSubmittable(validated.batchId);
+  return validated;
 }
 
 /** Validates an execution input that must be in `requests` mode, as submitBatch needs. */
 export function validateExecutionInput(input: unknown): ExecutionInput {
   const validated = validateTeardownInput(input);
-  if (validated.mode !== 'requests') {
-    const rule = 'submitBatch creates a batch from requests; a batchId input skips it';
-    throw invalidInput('batchId', describeValue(validated.batchId), rule, 'send requests instead');
+  if (validated.mode === 'batchId') throw batchIdNotSubmittable(validated.batchId);
+  if (validated.mode === 'requestsS3Uri') {
+    const rule = 'this caller needs the requests in the input itself';
+    const fix = 'send requests instead, or use validateSubmitInput';
+    throw invalidInput('requestsS3Uri', describeValue(validated.requestsS3Uri), rule, fix);
   }
   return { requests: validated.requests, anthropicVersion: validated.anthropicVersion };
+}
+
+function batchIdNotSubmittable(batchId: string): InvalidInputError {
+  const rule = 'submitBatch creates a batch from requests; a batchId input skips it';
+  return invalidInput('batchId', describeValue(batchId), rule, 'send requests instead');
 }
 
 function validateBatchId(value: unknown): string {
@@ -140,7 +207,8 @@ function rejectUnknownFields(input: Record<string, unknown>): void {
 
 function validateRequests(requests: unknown): BatchRequest[] {
   const rule = `it must be an array of 1 to ${MAX_BATCH_REQUESTS} requests`;
-  const example = 'set requests to [{"custom_id": "first", "params": {...}}, ...]';
+  const example =
+    'set requests to [{"custom_id": "first", "params": {...}}, ...], or requestsS3Uri to "s3://bucket/key" for more than 256 KiB of requests';
   if (!Array.isArray(requests)) {
     throw invalidInput('requests', describeType(requests), rule, example);
   }

@@ -153,7 +153,13 @@ describe('BatchTeardown state machine', () => {
       Choices: [{ Variable: '$.batchId', IsPresent: true, Next: 'adoptBatch' }],
       Default: 'submitBatch',
     });
-    expect(definition.States.adoptBatch?.Next).toBe('requestCancel');
+    expect(definition.States.adoptBatch?.Next).toBe('isAdoptedBatchEnded');
+    expect(definition.States.isAdoptedBatchEnded).toMatchObject({
+      Choices: [
+        { Variable: '$.batch.processing_status', StringEquals: 'ended', Next: 'deleteBatch' },
+      ],
+      Default: 'requestCancel',
+    });
     expect(definition.States.submitBatch?.Next).toBe('requestCancel');
     expect(definition.States.requestCancel?.Next).toBe('pollUntilEnded');
   });
@@ -197,6 +203,7 @@ describe('BatchTeardown state machine', () => {
       )
       .map(([name]) => name);
     expect(referrers.sort()).toEqual([
+      'isAdoptedBatchEnded',
       'isBatchEnded',
       'resumeAfterThrottle',
       'waitBeforeDeleteRetry',

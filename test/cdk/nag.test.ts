@@ -5,10 +5,14 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { validateSweepCriteria } from '../../lambdas/shared/sweep-criteria';
+import { BatchSweep } from '../../lib/batch-sweep';
 import { BatchTeardown } from '../../lib/batch-teardown';
 import { BatchTeardownStack } from '../../lib/batch-teardown-stack';
+import { CleanupSchedule } from '../../lib/cleanup-schedule';
 import { readAppSettings } from '../../lib/context-settings';
 import { applyNagChecks } from '../../lib/nag-acknowledgments';
+import { WorkflowAlarms } from '../../lib/workflow-alarms';
 
 type Context = Record<string, unknown>;
 type Statement = { Action: string | string[]; Resource: unknown };
@@ -60,15 +64,38 @@ function synthError(app: App): Error {
   throw new Error('app.synth() passed, but a finding was expected to fail it.');
 }
 
-/** Rule ids the checks report on the construct without any acknowledgment. */
+/**
+ * Rule ids the checks report without any acknowledgment, on the constructs that the stack
+ * creates for the same context, wired as the stack wires them.
+ */
 function reportedRuleIds(extra: Context): string[] {
   const app = new App({ context: appContext(extra) });
+  const settings = readAppSettings(app.node);
   const stack = new Stack(app, 'ClaudeBatchTeardown');
   const apiKeySecret =
     extra.apiKeySecretName === undefined
       ? undefined
       : secretsmanager.Secret.fromSecretNameV2(stack, 'ImportedApiKey', IMPORTED_SECRET_NAME);
-  new BatchTeardown(stack, 'Teardown', { apiKeySecret });
+  const teardown = new BatchTeardown(stack, 'Teardown', { apiKeySecret });
+  const sweep = new BatchSweep(stack, 'Sweep', {
+    teardownStateMachine: teardown.stateMachine,
+    teardownTimeout: teardown.executionTimeout,
+    apiKeySecret: teardown.apiKeySecret,
+  });
+  const schedule =
+    settings.cleanupSchedule === undefined
+      ? undefined
+      : new CleanupSchedule(stack, 'CleanupSchedule', {
+          sweepStateMachine: sweep.stateMachine,
+          expression: settings.cleanupSchedule,
+          input: validateSweepCriteria({}),
+        });
+  new WorkflowAlarms(stack, 'Alarms', {
+    stateMachines: { Teardown: teardown.stateMachine, Sweep: sweep.stateMachine },
+    functions: { ...teardown.functions.byOperation, selectBatches: sweep.selectFunction },
+    deadLetterQueue: schedule?.deadLetterQueue,
+    alarmEmail: settings.alarmEmail,
+  });
   const report = new AwsSolutionsChecks().validateScope(stack);
   return [...new Set(report.violations.map((v) => v.ruleName))].sort();
 }
@@ -95,9 +122,13 @@ function wildcardActions(stack: Stack): string[] {
 }
 
 describe.each([
-  { secret: 'a created secret', context: {} },
-  { secret: 'an imported secret', context: { apiKeySecretName: IMPORTED_SECRET_NAME } },
-])('AwsSolutions checks with $secret', ({ context }) => {
+  { setup: 'a created secret', context: {} },
+  { setup: 'an imported secret', context: { apiKeySecretName: IMPORTED_SECRET_NAME } },
+  {
+    setup: 'the cleanup schedule and alarm email',
+    context: { cleanupSchedule: 'rate(1 day)', alarmEmail: 'ops@example.com' },
+  },
+])('AwsSolutions checks with $setup', ({ context }) => {
   it(
     'pass on the stack',
     () => {

@@ -54,6 +54,22 @@ describe('local runner CLI', () => {
     expect(run.stdout).toMatch(/pollUntilEnded\s+ended/);
   });
 
+  it('runs a sweep on sample batches with --sweep', async () => {
+    const run = await runCli(['examples/sweep.json', '--sweep', '--fast']);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Created 4 sample batches/);
+    expect(run.stdout).toMatch(/tearDownBatch/);
+    expect(run.lastLine).toMatchObject({
+      dryRun: false,
+      examined: 4,
+      selectedCount: 2,
+      deletedCount: 2,
+      failedCount: 0,
+      skipped: { tooRecent: 2, statusNotSelected: 0, overMaxBatches: 0 },
+    });
+  });
+
   it('calls the server given with --api-url', async () => {
     const emulator: Emulator = await startEmulator({ apiKeys: ['sk-ant-cli'], cancelDelayMs: 50 });
     try {

@@ -68,8 +68,8 @@ describe('secrets stay out of every output', () => {
       logged.push(String(chunk));
       return true;
     };
-    process.stdout.write = capture as typeof process.stdout.write;
-    process.stderr.write = capture as typeof process.stderr.write;
+    process.stdout.write = capture;
+    process.stderr.write = capture;
     restore = () => {
       process.stdout.write = stdout;
       process.stderr.write = stderr;

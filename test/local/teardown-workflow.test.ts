@@ -138,6 +138,15 @@ describe('teardown workflow on the emulator', () => {
     expect(routes().slice(0, 2)).toEqual(['retrieveMessageBatch', 'cancelMessageBatch']);
   });
 
+  it('deletes an ended batch given by batchId without a cancel', async () => {
+    await start({ batchDurationMs: 0 });
+    const existing = emulator.createBatchDirectly({ requests: requests(1) });
+    const result = await run({ batchId: existing.id });
+
+    expect(result.output).toEqual({ batchId: existing.id, deletedId: existing.id });
+    expect(routes()).toEqual(['retrieveMessageBatch', 'deleteMessageBatch']);
+  });
+
   it('fails on an unknown batchId without creating anything', async () => {
     await start();
     const result = await run({ batchId: 'msgbatch_doesNotExist01' });
