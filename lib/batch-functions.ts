@@ -42,7 +42,7 @@ export const LAMBDA_MEMORY_MB = 256;
 export const API_KEY_CACHE_SECONDS = 300;
 
 export interface BatchFunctionsProps {
-  /** Secret that holds the Anthropic API key; each function may read only this secret. */
+  /** Secret that contains the Anthropic API key; each function may read only this secret. */
   readonly apiKeySecret: secretsmanager.ISecret;
   /** Base URL of the Message Batches API. */
   readonly apiBaseUrl: string;

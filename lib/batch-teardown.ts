@@ -19,7 +19,7 @@ export type HandlerLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
 export interface BatchTeardownProps {
   /**
-   * Secret that holds the Anthropic API key, as a plain string or as JSON `{"apiKey": "..."}`.
+   * Secret that contains the Anthropic API key, as a plain string or as JSON `{"apiKey": "..."}`.
    * @default a new secret with a placeholder value; put the key in it before the first execution
    */
   readonly apiKeySecret?: secretsmanager.ISecret;

@@ -50,7 +50,7 @@ export function buildTeardownDefinition(
   const deleteBatch = deleteStep(scope, functions.deleteMessageBatch, failures, poll.wait);
   poll.whenEnded(deleteBatch);
 
-  // A batch that ended before the cancel request arrived is answered 400 or 409. Polling
+  // The API rejects a cancel of a batch that ended before the request with 400 or 409. Polling
   // confirms its processing_status, and the loop deletes it once it reads "ended".
   requestCancel.addCatch(poll.task, { errors: WRONG_STATUS_ERRORS, resultPath: '$.cancelError' });
   addThrottlePath(
@@ -71,7 +71,7 @@ export function buildTeardownDefinition(
     catchBatchErrors(task, failures);
   }
   submitBatch.next(requestCancel).next(poll.task);
-  // Canceling a batch that has already ended is answered 400, which would count as an error of
+  // The API rejects a cancel of a batch that has already ended with 400, which would count as an error of
   // the cancel function and trip its alarm on every sweep, so an ended batch skips the cancel.
   adoptBatch.next(
     new sfn.Choice(scope, 'isAdoptedBatchEnded')
@@ -178,7 +178,7 @@ function pollLoop(scope: Construct, fn: lambda.IFunction, settings: PollSettings
 }
 
 /**
- * The delete step. Transient errors go through a counted loop instead of a Retry field, so the
+ * Builds the delete step. Transient errors go through a counted loop instead of a Retry field, so the
  * handler learns its attempt number: a 404 on a later attempt means an earlier attempt deleted
  * the batch and its response was lost. A 400 or 409 (the batch has not ended after all) goes
  * back to polling, where the poll budget still applies.

@@ -29,7 +29,7 @@ export interface LocalRunOptions {
   readonly input: unknown;
   /** Base URL of the Message Batches API the handlers call. */
   readonly apiUrl: string;
-  /** API key the handlers send; it stands in for the Secrets Manager secret. */
+  /** API key the handlers send, in place of the Secrets Manager secret. */
   readonly apiKey: string;
   /** Shortens Wait states and Retry intervals to milliseconds. */
   readonly fast?: boolean;
