@@ -17,7 +17,6 @@ import {
 import { wrapHandler } from './shared/handler';
 import { invalidField, isPlainObject, describeValue } from './shared/input-values';
 import { logger } from './shared/logger';
-import { openRequestsObject } from './shared/s3-requests';
 import { readRequestsBucketAccess } from './shared/s3-uri';
 import { describeUnknownOutcome, isAmbiguousCreateFailure } from './shared/submit-outcome';
 import { type S3ExecutionInput, validateSubmitInput } from './shared/validate-input';
@@ -95,6 +94,9 @@ function planS3Submit(input: S3ExecutionInput): SubmitPlan {
   // false) cannot have created a batch either, but it is still reported as SubmitOutcomeUnknown.
   const create = async (options: ApiCallOptions): Promise<BatchSummary> => {
     progress = { requestCount: 0, bodyBytes: 0, complete: false };
+    // Loaded here so that the S3 client is required only by executions that read from S3,
+    // instead of on every cold start of the create function.
+    const { openRequestsObject } = await import('./shared/s3-requests');
     const object = await openRequestsObject(input.location);
     logger.info('Streaming the requests object to the API', {
       requestsS3Uri: input.requestsS3Uri,
