@@ -1,5 +1,6 @@
 import { validateTeardownInput } from '../lambdas/shared/validate-input';
 import { readInputFile } from '../local/input-file';
+import { checkInputSize } from '../local/input-limits';
 import type { StartCommand } from './arguments';
 import { CliInputError } from './cli-errors';
 import type { CliIo } from './io';
@@ -13,7 +14,7 @@ export async function runStartCommand(
   io: CliIo,
   reporter: Reporter,
 ): Promise<number> {
-  const input = await readValidInput(command.inputFile);
+  const input = readValidInput(command.inputFile);
   const stateMachineArn = await resolveStateMachineArn(
     {
       ...TEARDOWN_ARN_SOURCES,
@@ -39,7 +40,7 @@ export async function runStartCommand(
  * invalid input fails here, with exit code 2, before any AWS call. Both input modes pass: new
  * `requests`, or the `batchId` of an existing batch.
  */
-async function readValidInput(inputFile: string): Promise<unknown> {
+function readValidInput(inputFile: string): unknown {
   const input = readInputFile(inputFile);
   if (input instanceof Error) {
     throw new CliInputError('InvalidInput', input.message);
@@ -49,9 +50,6 @@ async function readValidInput(inputFile: string): Promise<unknown> {
   } catch (error) {
     throw new CliInputError('InvalidInput', (error as Error).message);
   }
-  // Loaded here because local/run.ts also loads the local Step Functions engine and the CDK app,
-  // which the other commands do not need.
-  const { checkInputSize } = await import('../local/run');
   const oversize = checkInputSize(input);
   if (oversize !== undefined) {
     throw new CliInputError('InvalidInput', oversize);

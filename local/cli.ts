@@ -6,6 +6,7 @@ import { App } from 'aws-cdk-lib';
 import { startEmulator } from '../emulator';
 import type { BatchTeardownProps } from '../lib/batch-teardown';
 import { type AppSettings, readAppSettings } from '../lib/context-settings';
+import { checkRunnerOptions, describeParseError } from './cli-options';
 import { readInputFile } from './input-file';
 import { createProgressFormatter } from './progress';
 import { checkS3Endpoint } from './s3-endpoint';
@@ -62,6 +63,11 @@ async function main(argv: string[]): Promise<number> {
   const args = parseCliArguments(argv);
   if (typeof args === 'number') {
     return args;
+  }
+  const optionProblem = checkRunnerOptions(args);
+  if (optionProblem !== undefined) {
+    process.stderr.write(`${optionProblem}\n`);
+    return USAGE_ERROR;
   }
   const input = readInputFile(args.inputFile);
   if (input instanceof Error) {
@@ -121,7 +127,7 @@ function parseCliArguments(argv: string[]): CliArguments | number {
       },
     });
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+    process.stderr.write(`${describeParseError(error)}\n\n${USAGE}\n`);
     return USAGE_ERROR;
   }
   if (parsed.values.help) {

@@ -12,11 +12,8 @@ import {
   type SynthesizedTeardown,
   synthesizeTeardown,
 } from './definition';
-import {
-  type LambdaHandler,
-  STATE_PAYLOAD_LIMIT_BYTES,
-  invokeLikeLambda,
-} from './lambda-emulation';
+import { checkInputSize } from './input-limits';
+import { type LambdaHandler, invokeLikeLambda } from './lambda-emulation';
 import { checkS3Endpoint, clearCreateOnlyVariables, s3EndpointEnvironment } from './s3-endpoint';
 
 /** Pause of every Wait state in fast mode, in milliseconds. */
@@ -66,6 +63,8 @@ export interface LocalRunResult {
   readonly history: HistoryEvent[];
   readonly durationMs: number;
 }
+
+export { checkInputSize } from './input-limits';
 
 /**
  * Runs the teardown state machine synthesized from the CDK construct, with the real handler code
@@ -153,21 +152,6 @@ function machineFor(synthesized: SynthesizedTeardown): StateMachine {
     machineCache.set(synthesized, machine);
   }
   return machine;
-}
-
-/**
- * Returns why StartExecution would reject the input for its size, or undefined when it fits.
- * Step Functions limits an execution input to 256 KiB of UTF-8.
- */
-export function checkInputSize(input: unknown): string | undefined {
-  const bytes = Buffer.byteLength(JSON.stringify(input) ?? '');
-  if (bytes <= STATE_PAYLOAD_LIMIT_BYTES) {
-    return undefined;
-  }
-  return (
-    `Invalid execution input: the input is ${bytes} bytes; Step Functions accepts at most ` +
-    `${STATE_PAYLOAD_LIMIT_BYTES} bytes (256 KiB). Fix: split the requests into several batches.`
-  );
 }
 
 /** Returns the execution's status with its output, or with the error and cause of ExecutionFailed. */
