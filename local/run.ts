@@ -99,7 +99,7 @@ export async function runLocalExecution(options: LocalRunOptions): Promise<Local
   );
   // Imported after the environment is set, because the handlers' Logger reads it when loaded.
   const { LOCAL_HANDLERS, setApiKeyProvider } = await import('./handlers');
-  setApiKeyProvider(readExecutionApiKey);
+  setApiKeyProvider(readExecutionApiKey, LOCAL_KEY_SOURCE);
 
   const machine = machineFor(synthesized);
   const started = Date.now();
@@ -176,13 +176,17 @@ export async function settle(
  */
 const executionApiKey = new AsyncLocalStorage<string>();
 
+/** How the local runner's key source is named in an authentication error. */
+const LOCAL_KEY_SOURCE =
+  'the local runner (ANTHROPIC_API_KEY with --api-url, or the key it gave the embedded emulator)';
+
 /**
  * Runs `call` with `apiKey` as the key that the handlers in this process read, as a local
  * execution does. The local sweep runs its select function through it.
  */
 export async function withLocalApiKey<T>(apiKey: string, call: () => Promise<T>): Promise<T> {
   const { setApiKeyProvider } = await import('./handlers');
-  setApiKeyProvider(readExecutionApiKey);
+  setApiKeyProvider(readExecutionApiKey, LOCAL_KEY_SOURCE);
   return executionApiKey.run(apiKey, call);
 }
 

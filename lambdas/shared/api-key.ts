@@ -24,18 +24,22 @@ export const DEFAULT_API_KEY_CACHE_SECONDS = 300;
 const API_KEY_PATTERN = /^[\x21-\x7e]+$/;
 
 let customProvider: ApiKeyProvider | undefined;
+let customProviderDescription: string | undefined;
 
 /**
  * Replaces the key source for every handler in this process; `undefined` restores Secrets
- * Manager. The local runner and the tests use it.
+ * Manager. The local runner and the tests use it. `description` names the source in errors.
  */
-export function setApiKeyProvider(provider?: ApiKeyProvider): void {
+export function setApiKeyProvider(provider?: ApiKeyProvider, description?: string): void {
   customProvider = provider;
+  customProviderDescription = description;
 }
 
 /** Names the current key source for messages, without its value. */
 export function describeApiKeySource(): string {
-  if (customProvider !== undefined) return 'the key provider set with setApiKeyProvider';
+  if (customProvider !== undefined) {
+    return customProviderDescription ?? 'the key provider set with setApiKeyProvider';
+  }
   return `Secrets Manager secret "${process.env.API_KEY_SECRET_ID ?? '(API_KEY_SECRET_ID unset)'}"`;
 }
 
