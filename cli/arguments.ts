@@ -30,6 +30,8 @@ export interface HelpCommand {
   readonly name: 'help';
   /** Command whose help was requested; undefined for the overview. */
   readonly topic?: CommandName;
+  /** True when no command was given: the overview is printed and the exit code is 2. */
+  readonly missingCommand?: boolean;
 }
 
 export interface StartCommand {
@@ -90,7 +92,10 @@ const COMMAND_OPTIONS: Record<CommandName, OptionSpec> = {
 /** Parses the command line; throws CliInputError (exit 2) on invalid arguments. */
 export function parseCommandLine(argv: readonly string[]): Command {
   const [first, ...rest] = argv;
-  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+  if (first === undefined) {
+    return { name: 'help', missingCommand: true };
+  }
+  if (first === '--help' || first === '-h' || first === 'help') {
     return { name: 'help' };
   }
   if (!isCommandName(first)) {

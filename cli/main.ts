@@ -27,7 +27,7 @@ async function runCommand(command: Command, io: CliIo, reporter: Reporter): Prom
   switch (command.name) {
     case 'help':
       io.stdout.write(`${helpText(command.topic)}\n`);
-      return EXIT_CODES.succeeded;
+      return command.missingCommand === true ? EXIT_CODES.usageError : EXIT_CODES.succeeded;
     case 'start':
       return runStartCommand(command, io, reporter);
     case 'status':

@@ -8,7 +8,6 @@ const ROOT = path.join(__dirname, '..', '..');
 describe('help', () => {
   it.each([
     { args: ['--help'], expected: /Usage: npx claude-batch-teardown <command>/ },
-    { args: [], expected: /Commands:/ },
     { args: ['start', '--help'], expected: /--name NAME +execution name/ },
     { args: ['status', '-h'], expected: /Usage: npx claude-batch-teardown status <executionArn>/ },
     { args: ['sweep', '--help'], expected: /--older-than-hours N set olderThanHours/ },
@@ -18,6 +17,13 @@ describe('help', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(expected);
     expect(run.stdout).toMatch(/Exit codes: 0 succeeded/);
+  });
+
+  it('prints the overview and exits 2 without a command', async () => {
+    const run = await runCli([]);
+
+    expect(run.code).toBe(2);
+    expect(run.stdout).toMatch(/Commands:/);
   });
 
   it('exits 2 on an unknown command', async () => {
