@@ -27,8 +27,8 @@ export const HANDLER_FILES: Record<BatchOperation, string> = {
 
 /**
  * Lambda timeout. One handler call is one HTTP attempt bounded by HTTP_TIMEOUT_MS, plus the
- * secret read and a second attempt after a 401 (the key may have been rotated), so 30 s leaves
- * room for two 10 s attempts and the secret read.
+ * secret read. After a 401 it makes a second attempt, because the key may have been rotated.
+ * 30 s leaves room for two 10 s attempts and the secret read.
  */
 export const LAMBDA_TIMEOUT = Duration.seconds(30);
 

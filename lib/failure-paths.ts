@@ -30,8 +30,8 @@ export function buildFailurePaths(scope: Construct): FailurePaths {
   });
   const submitParsed = parseHandlerError(scope, 'Submit', '$', []);
   submitParsed.last.next(submitFailed);
-  // A Lambda timeout or crash during the create may have left a batch behind, so the cause says
-  // where to look for it.
+  // A Lambda timeout or crash during the create may have left a batch behind, so the cause tells the
+  // user where to look for it.
   const describeSubmitFault = new sfn.Pass(scope, 'describeSubmitFault', {
     parameters: {
       errorName: sfn.JsonPath.stringAt('$.Error'),

@@ -91,12 +91,7 @@ function submitStep(scope: Construct, fn: lambda.IFunction): tasks.LambdaInvoke 
     // The execution input comes from the context object, so a resumed submit sends the same
     // requests whatever the throttle path added to the state.
     payload: { executionInput: sfn.JsonPath.objectAt('$$.Execution.Input') },
-    resultSelector: {
-      anthropicVersion: sfn.JsonPath.stringAt('$.anthropicVersion'),
-      batch: sfn.JsonPath.objectAt('$.batch'),
-      pollCount: 0,
-      deleteAttempts: 0,
-    },
+    resultSelector: initialState(),
   });
   // Create has no idempotency key: only errors that prove no batch was made are retried.
   submitBatch.addRetry({ errors: [...LAMBDA_SERVICE_ERRORS, ...CREATE_SAFE_ERRORS], ...BACKOFF });
@@ -107,12 +102,7 @@ function submitStep(scope: Construct, fn: lambda.IFunction): tasks.LambdaInvoke 
 function adoptStep(scope: Construct, fn: lambda.IFunction): tasks.LambdaInvoke {
   const adoptBatch = invoke(scope, 'adoptBatch', fn, {
     payload: { executionInput: sfn.JsonPath.objectAt('$$.Execution.Input') },
-    resultSelector: {
-      anthropicVersion: sfn.JsonPath.stringAt('$.anthropicVersion'),
-      batch: sfn.JsonPath.objectAt('$.batch'),
-      pollCount: 0,
-      deleteAttempts: 0,
-    },
+    resultSelector: initialState(),
   });
   adoptBatch.addRetry({ errors: [...LAMBDA_SERVICE_ERRORS, ...TRANSIENT_ERRORS], ...BACKOFF });
   return adoptBatch;
@@ -258,6 +248,16 @@ function invoke(
     resultSelector: options.resultSelector,
     resultPath: options.resultPath,
   });
+}
+
+/** Result selector that turns a batch summary into the state the cancel, poll and delete steps use. */
+function initialState(): Record<string, unknown> {
+  return {
+    anthropicVersion: sfn.JsonPath.stringAt('$.anthropicVersion'),
+    batch: sfn.JsonPath.objectAt('$.batch'),
+    pollCount: 0,
+    deleteAttempts: 0,
+  };
 }
 
 function idPayload(): Record<string, string> {

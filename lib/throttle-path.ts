@@ -3,7 +3,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { FailurePaths } from './failure-paths';
 
-/** Longest retry-after the workflow waits; a longer one is waited for this long and retried. */
+/** Maximum retry-after wait in seconds. A longer retry-after is waited for this long, then the step is retried. */
 export const MAX_RETRY_AFTER_SECONDS = 300;
 /** Throttled attempts of one step before the execution fails. */
 export const MAX_THROTTLE_RETRIES = 8;
@@ -25,10 +25,11 @@ export interface ThrottledTask {
  * Builds the path that waits out a 429 or 529 and resumes the step that got it.
  *
  * Retry fields wait fixed intervals, so they cannot honour retry-after. Instead each Task
- * catches RateLimited and Overloaded into `$.error`; this path reads retryAfterSeconds from the
- * handler's error details, waits that long (at most MAX_RETRY_AFTER_SECONDS) or a jittered
- * exponential backoff when the server sent none, and goes back to the Task. A counter in
- * `$.throttleCount` bounds the attempts; it disappears when a Task's result replaces the state.
+ * catches RateLimited and Overloaded into `$.error`. This path reads retryAfterSeconds from the
+ * handler's error details and waits that long (at most MAX_RETRY_AFTER_SECONDS), or a jittered
+ * exponential backoff when the server sent none. Then it goes back to the Task. A counter in
+ * `$.throttleCount` bounds the attempts, and it disappears when a Task's result replaces the
+ * state.
  */
 export function addThrottlePath(
   scope: Construct,

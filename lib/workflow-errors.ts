@@ -38,7 +38,7 @@ export const LAMBDA_SERVICE_ERRORS = [
   'Lambda.TooManyRequestsException',
 ];
 
-/** The API asks the caller to slow down; handled by the throttle path, which honours retry-after. */
+/** Errors with which the API tells the caller to slow down. The throttle path handles them and honours retry-after. */
 export const THROTTLING_ERRORS = ['RateLimited', 'Overloaded'];
 
 /** Errors after which an idempotent call (retrieve, cancel, delete) can safely be repeated. */
@@ -53,7 +53,7 @@ export const TRANSIENT_ERRORS = [
 /** Errors that prove the create request never reached the API. */
 export const CREATE_SAFE_ERRORS = ['ConnectionFailed'];
 
-/** Errors answered when a cancel or delete does not fit the batch's processing_status. */
+/** Errors the API returns when a cancel or delete does not fit the batch's processing_status. */
 export const WRONG_STATUS_ERRORS = ['InvalidRequest', 'Conflict'];
 
 /** Exponential backoff with full jitter for Retry fields: 2, 4, 8, 16, 32 s, capped at 60 s. */
@@ -66,7 +66,7 @@ export const BACKOFF: Omit<sfn.RetryProps, 'errors'> = {
 };
 
 /**
- * Retry of a 404 on a batch that was just created: the API may answer 404 for a second or two
+ * Retry of a 404 on a batch that was just created: the API may return 404 for a second or two
  * after a successful create. Three attempts over about 14 s, then the failure names the batch.
  */
 export const NOT_FOUND_AFTER_CREATE: sfn.RetryProps = {

@@ -8,14 +8,8 @@
 import type { InvalidInputError } from './errors';
 import type { ProcessingStatus } from './batch-summary';
 import { suggestFieldName } from './field-suggestion';
-import {
-  describeType,
-  describeValue,
-  invalidField,
-  isAnthropicVersion,
-  isPlainObject,
-} from './input-values';
-import { DEFAULT_ANTHROPIC_VERSION } from './validate-input';
+import { describeType, describeValue, invalidField, isPlainObject } from './input-values';
+import { validateAnthropicVersion } from './validate-input';
 
 /** Validated sweep input with every default filled in. */
 export interface SweepCriteria {
@@ -81,7 +75,7 @@ export function validateSweepCriteria(input: unknown): SweepCriteria {
     processingStatus: validateProcessingStatus(input.processingStatus),
     maxBatches: validateMaxBatches(input.maxBatches),
     dryRun: validateDryRun(input.dryRun),
-    anthropicVersion: validateAnthropicVersion(input.anthropicVersion),
+    anthropicVersion: validateAnthropicVersion(input.anthropicVersion, INPUT_CONTEXT),
   };
 }
 
@@ -143,14 +137,6 @@ function validateDryRun(value: unknown): boolean {
   if (typeof value === 'boolean') return value;
   const fix = 'use true to only report the selection, false (the default) to tear it down';
   throw invalidInput('dryRun', describeValue(value), 'it must be true or false', fix);
-}
-
-function validateAnthropicVersion(value: unknown): string {
-  if (value === undefined) return DEFAULT_ANTHROPIC_VERSION;
-  if (typeof value === 'string' && isAnthropicVersion(value)) return value;
-  const rule = 'it must be an anthropic-version date string in the form YYYY-MM-DD';
-  const fix = `use a published version such as "${DEFAULT_ANTHROPIC_VERSION}", or omit it for that default`;
-  throw invalidInput('anthropicVersion', describeValue(value), rule, fix);
 }
 
 function invalidInput(

@@ -281,10 +281,15 @@ function validateCustomId(
   firstIndexByCustomId.set(customId, index);
 }
 
-function validateAnthropicVersion(value: unknown): string {
+/**
+ * Validates an optional `anthropicVersion` and returns it, or 2023-06-01 when it is absent.
+ * `context` names the input in the message, such as "execution input" or "sweep input".
+ */
+export function validateAnthropicVersion(value: unknown, context = INPUT_CONTEXT): string {
   if (value === undefined) return DEFAULT_ANTHROPIC_VERSION;
   if (typeof value === 'string' && isAnthropicVersion(value)) return value;
   const rule = 'it must be an anthropic-version date string in the form YYYY-MM-DD';
   const fix = `use a published version such as "${DEFAULT_ANTHROPIC_VERSION}", or omit it for that default`;
-  throw invalidInput('anthropicVersion', describeValue(value), rule, fix);
+  const valueDescription = describeValue(value);
+  throw invalidField({ context, field: 'anthropicVersion', valueDescription, rule, fix });
 }
