@@ -176,7 +176,7 @@ export async function settle(
  */
 const executionApiKey = new AsyncLocalStorage<string>();
 
-/** How the local runner's key source is named in an authentication error. */
+/** Name of the local runner's key source in authentication errors. */
 const LOCAL_KEY_SOURCE =
   'the local runner (ANTHROPIC_API_KEY with --api-url, or the key it gave the embedded emulator)';
 

@@ -1,5 +1,5 @@
 /**
- * What the submit step does when a create request failed after it may have reached the API.
+ * Handling of a create request that failed after it may have reached the API.
  *
  * Create has no idempotency key, so a blind retry could make a second billable batch. Instead
  * the handler lists the batches created since the submit began and reports every one with the
@@ -31,7 +31,7 @@ const LIST_PAGE_SIZE = 1000;
 
 /**
  * True when a failed create may still have created a batch: a 5xx, a 504, a timeout, a
- * connection lost after sending, or a 2xx answer whose body could not be read.
+ * connection lost after sending, or a 2xx response whose body could not be read.
  */
 export function isAmbiguousCreateFailure(error: unknown): error is ApiError {
   if (error instanceof ConnectionFailedError) return false;

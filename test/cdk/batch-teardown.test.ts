@@ -289,7 +289,7 @@ describe('BatchTeardown state machine', () => {
     }
   });
 
-  it('ends every Task failure after the create in a state that names the batch', () => {
+  it('names the batch in later failures', () => {
     const all = states();
     for (const name of ['requestCancel', 'pollUntilEnded', 'deleteBatch']) {
       const catchers = all[name]?.Catch as State[];

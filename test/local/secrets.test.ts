@@ -101,8 +101,8 @@ describe('secrets stay out of every output', () => {
     const result = await run(scenario);
     restore();
 
-    // A key put in the execution input is recorded with that input, by the user's own doing;
-    // every event after the states that receive the raw input must still be free of it.
+    // A key put in the execution input is recorded with that input, by the user's own doing.
+    // Every event after the states that receive the raw input must still be free of it.
     const history = JSON.stringify(result.history);
     const withoutInput = JSON.stringify(result.history.filter((event) => !carriesRawInput(event)));
     expect(logged.length).toBeGreaterThan(0);
