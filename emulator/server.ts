@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { checkRequestHeaders } from './auth';
 import { EmulatorInputError, HttpError } from './errors';
 import { FaultBook } from './faults';
 import { mergeEdgeCases, resolveOptions, type EmulatorOptions } from './options';
@@ -42,6 +43,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     edgeCases: () => edgeCases,
   };
   const server = createServer((req, res) => {
+    void handleRequest(req, res, deps);
+  });
+  // Answers `expect: 100-continue` with 100 only when the key and version headers pass, so a
+  // refused upload gets its error before the client sends the body.
+  server.on('checkContinue', (req, res) => {
+    if (checkRequestHeaders(req, resolved.apiKeys) === undefined) res.writeContinue();
     void handleRequest(req, res, deps);
   });
   baseUrl = `http://${LOOPBACK_HOST}:${await listen(server, resolved.port)}`;

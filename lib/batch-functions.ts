@@ -46,7 +46,7 @@ export interface BatchFunctionsProps {
   readonly apiKeySecret: secretsmanager.ISecret;
   /** Base URL of the Message Batches API. */
   readonly apiBaseUrl: string;
-  /** Powertools log level of the handlers. */
+  /** Log level of the handlers (LOG_LEVEL). */
   readonly logLevel: string;
   /**
    * Lambda timeout of the create function.
@@ -147,7 +147,7 @@ function handlerEnvironment(props: BatchFunctionsProps): Record<string, string> 
     API_KEY_SECRET_ID: props.apiKeySecret.secretArn,
     API_KEY_CACHE_SECONDS: String(API_KEY_CACHE_SECONDS),
     HTTP_TIMEOUT_MS: String(HTTP_TIMEOUT_MS),
-    POWERTOOLS_SERVICE_NAME: 'claude-batch-teardown',
-    POWERTOOLS_LOG_LEVEL: props.logLevel,
+    SERVICE_NAME: 'claude-batch-teardown',
+    LOG_LEVEL: props.logLevel,
   };
 }

@@ -14,7 +14,7 @@ import {
 } from './requests-bucket';
 import { buildTeardownDefinition } from './teardown-definition';
 
-/** Log levels of the handlers' Powertools Logger. */
+/** Log levels of the handlers' logger. */
 export type HandlerLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
 export interface BatchTeardownProps {

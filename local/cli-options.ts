@@ -1,4 +1,4 @@
-/** Log levels that the handlers' Powertools Logger accepts from the runner. */
+/** Log levels that the handlers' logger accepts from the runner. */
 const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'];
 
 /** Options of `npm run local` that are checked before anything starts. */

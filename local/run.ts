@@ -94,10 +94,10 @@ export async function runLocalExecution(options: LocalRunOptions): Promise<Local
     s3EndpointEnvironment(options.s3EndpointUrl),
     {
       ANTHROPIC_BASE_URL: options.apiUrl,
-      POWERTOOLS_LOG_LEVEL: options.logLevel ?? synthesized.environment.POWERTOOLS_LOG_LEVEL,
+      LOG_LEVEL: options.logLevel ?? synthesized.environment.LOG_LEVEL,
     },
   );
-  // Imported after the environment is set, because the handlers' Logger reads it when loaded.
+  // Imported on first use, so that loading the runner does not load the handlers.
   const { LOCAL_HANDLERS, setApiKeyProvider } = await import('./handlers');
   setApiKeyProvider(readExecutionApiKey, LOCAL_KEY_SOURCE);
 

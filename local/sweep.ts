@@ -58,9 +58,9 @@ export async function runLocalSweep(options: LocalSweepOptions): Promise<LocalSw
   const synthesized = synthesizeCached(options.teardownProps, options.maxConcurrency);
   Object.assign(process.env, synthesized.environment, {
     ANTHROPIC_BASE_URL: options.apiUrl,
-    POWERTOOLS_LOG_LEVEL: options.logLevel ?? synthesized.environment.POWERTOOLS_LOG_LEVEL,
+    LOG_LEVEL: options.logLevel ?? synthesized.environment.LOG_LEVEL,
   });
-  // Imported after the environment is set, because the handler's Logger reads it when loaded.
+  // Imported on first use, so that loading the sweep does not load the handler.
   const { handler } = await import('../lambdas/select-batches');
   const teardowns: LocalTeardownRun[] = [];
   const taskHandlers: LocalTaskHandlers = {};

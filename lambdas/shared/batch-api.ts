@@ -1,15 +1,16 @@
 /**
- * Client of the Message Batches API: one `fetch` attempt per call, no retries, bounded by
- * HTTP_TIMEOUT_MS. Retries and waits belong to the state machine.
+ * Client of the Message Batches API: one HTTP attempt per call, no retries, bounded by
+ * HTTP_TIMEOUT_MS. Retries and waits belong to the state machine. Redirects are not followed,
+ * because the API key would go to the redirect target; a 3xx is an UnexpectedResponse.
  *
  * The key, the request body and params never go into an error or a log line.
  */
 import { type BatchSummary, toBatchSummary } from './batch-summary';
 import { readApiConfig } from './config';
-import { errorFromFetchFailure } from './fetch-errors';
+import { sendHttpRequest } from './http-request';
 import { logger } from './logger';
-import { UnexpectedResponseError } from './errors';
-import { type CallContext, describeAction } from './operations';
+import { type CallContext } from './operations';
+import { errorFromRequestFailure } from './request-errors';
 import { type ApiResponse, errorFromResponse, unexpectedBodyError } from './response-errors';
 import { isPlainObject } from './input-values';
 import type { BatchRequest } from './validate-input';
@@ -196,14 +197,14 @@ async function send(call: ApiCall, options: ApiCallOptions): Promise<ParsedRespo
   const startedMs = performance.now();
   let response: ApiResponse;
   try {
-    response = await fetchText(
+    response = await sendOnce(
       `${config.baseUrl}${BATCHES_PATH}${call.pathSuffix}`,
       call,
       options,
       settings.httpTimeoutMs,
     );
   } catch (error) {
-    throw errorFromFetchFailure(error, call, settings) ?? error;
+    throw errorFromRequestFailure(error, call, settings) ?? error;
   }
   const durationMs = Math.round(performance.now() - startedMs);
   if (response.status < 200 || response.status > 299) {
@@ -218,83 +219,26 @@ async function send(call: ApiCall, options: ApiCallOptions): Promise<ParsedRespo
   }
 }
 
-async function fetchText(
+function sendOnce(
   url: string,
   call: ApiCall,
   options: ApiCallOptions,
   timeoutMs: number,
 ): Promise<ApiResponse> {
-  const abort = new AbortController();
-  const body = typeof call.body === 'object' ? streamBody(call.body, abort) : undefined;
-  try {
-    const response = await fetch(url, {
-      method: call.method,
-      headers: {
-        'x-api-key': options.apiKey,
-        'anthropic-version': options.anthropicVersion,
-        'content-type': 'application/json',
-      },
-      body: body?.stream ?? (call.body as string | undefined),
-      // Node's fetch requires this for a stream body: the response may start before it ends.
-      duplex: body === undefined ? undefined : 'half',
-      // A redirect is never followed, because fetch would send x-api-key to the redirect target,
-      // which may be another host: it is returned as an UnexpectedResponse, or for a stream body
-      // rejected. With 'manual', Node's fetch (undici in Node 20) clones the request and tees a
-      // stream body, and the unread branch of the tee kept every chunk: a 200 MB upload held
-      // 200 MB. 'error' with no window skips the clone.
-      redirect: body === undefined ? 'manual' : 'error',
-      window: null,
-      signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), abort.signal]),
-    });
-    const bodyText = await response.text();
-    return { status: response.status, headers: response.headers, bodyText };
-  } catch (error) {
-    throw body?.failure() ?? redirectError(error, call) ?? error;
-  } finally {
-    // Stops an upload that is still running because the server responded before the body ended.
-    abort.abort();
-  }
-}
-
-/** Maps fetch's rejection of a redirect, which only a stream body gets, to UnexpectedResponse. */
-function redirectError(error: unknown, call: ApiCall): UnexpectedResponseError | undefined {
-  const cause = error instanceof Error ? error.cause : undefined;
-  if (!(cause instanceof Error) || cause.message !== 'unexpected redirect') return undefined;
-  return new UnexpectedResponseError(
-    {
-      message: `The API responded with a redirect while ${describeAction(call)}. Redirects are not followed, because x-api-key would be sent to the redirect target, so no batch was created; check ANTHROPIC_BASE_URL.`,
+  return sendHttpRequest({
+    method: call.method,
+    url: new URL(url),
+    headers: {
+      'x-api-key': options.apiKey,
+      'anthropic-version': options.anthropicVersion,
+      'content-type': 'application/json',
     },
-    { cause: error },
-  );
-}
-
-/**
- * Wraps `source` in a ReadableStream for fetch. When `source` throws, the fetch is aborted
- * first, which closes the connection without ending the body, and `failure` returns the error.
- */
-function streamBody(
-  source: AsyncIterable<Uint8Array>,
-  abort: AbortController,
-): { stream: ReadableStream<Uint8Array>; failure: () => unknown } {
-  const iterator = source[Symbol.asyncIterator]();
-  let failure: unknown;
-  const stream = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const next = await iterator.next();
-        if (next.done === true) controller.close();
-        else controller.enqueue(next.value);
-      } catch (error) {
-        failure = error;
-        abort.abort(error);
-        controller.error(error);
-      }
-    },
-    async cancel() {
-      await iterator.return?.();
-    },
+    body: call.body,
+    timeoutMs,
+    // A create on a reused connection that the server has just closed fails without showing
+    // whether the server read it, which would make its outcome unknown; a new one avoids that.
+    keepAlive: call.operation !== 'createMessageBatch',
   });
-  return { stream, failure: () => failure };
 }
 
 function logApiCall(
@@ -308,7 +252,7 @@ function logApiCall(
     batchId: context.batchId,
     status: response.status,
     processing_status: processingStatus,
-    requestId: response.headers.get('request-id') ?? undefined,
+    requestId: response.headers.get('request-id'),
     durationMs,
   });
 }

@@ -18,6 +18,7 @@ import {
   ServerError,
   UnexpectedResponseError,
 } from './errors';
+import type { ResponseHeaders } from './http-request';
 import { type CallContext, describeAction } from './operations';
 import {
   parseErrorBody,
@@ -29,7 +30,7 @@ import {
 /** An HTTP response with its body read as text. */
 export interface ApiResponse {
   readonly status: number;
-  readonly headers: Headers;
+  readonly headers: ResponseHeaders;
   readonly bodyText: string;
 }
 

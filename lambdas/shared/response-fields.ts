@@ -2,6 +2,7 @@
  * Parsers of the error fields in a Message Batches API response: the JSON error body and the
  * `retry-after`, `retry-after-ms` and `x-should-retry` headers.
  */
+import type { ResponseHeaders } from './http-request';
 import { isPlainObject } from './input-values';
 
 /** Fields of an error body `{"type": "error", "error": {"type", "message"}, "request_id"}`. */
@@ -34,9 +35,12 @@ export function parseErrorBody(bodyText: string): ParsedErrorBody {
  * Reads the wait before a retry in whole seconds, rounded up: `retry-after-ms` first, then
  * `retry-after` as seconds or as an HTTP date.
  */
-export function parseRetryAfterSeconds(headers: Headers, nowMs = Date.now()): number | undefined {
+export function parseRetryAfterSeconds(
+  headers: ResponseHeaders,
+  nowMs = Date.now(),
+): number | undefined {
   const milliseconds = headers.get('retry-after-ms');
-  if (milliseconds !== null && /^\d+(\.\d+)?$/.test(milliseconds.trim())) {
+  if (milliseconds !== undefined && /^\d+(\.\d+)?$/.test(milliseconds.trim())) {
     return Math.ceil(Number(milliseconds) / 1000);
   }
   const value = headers.get('retry-after')?.trim();
@@ -48,7 +52,7 @@ export function parseRetryAfterSeconds(headers: Headers, nowMs = Date.now()): nu
 }
 
 /** Reads `x-should-retry: true|false`. */
-export function parseShouldRetry(headers: Headers): boolean | undefined {
+export function parseShouldRetry(headers: ResponseHeaders): boolean | undefined {
   const value = headers.get('x-should-retry')?.trim().toLowerCase();
   if (value === 'true') return true;
   if (value === 'false') return false;

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import type { FaultRule, Route } from '../../emulator';
 import { handler as createHandler } from '../../lambdas/create-message-batch';
 import {
@@ -178,8 +179,9 @@ describe('createMessageBatch unknown outcome', () => {
   });
 
   // The emulator reads the request line and headers before it destroys the socket, so the request
-  // has reached the server. fetch then fails with UND_ERR_SOCKET ("other side closed"), which does
-  // not show whether a batch was created, so the client raises NetworkError with requestSent true.
+  // has reached the server. The connection then fails with ECONNRESET after it was established,
+  // which does not show whether a batch was created, so the client raises NetworkError with
+  // requestSent true.
   it('treats reset before the change as sent', async () => {
     env.emulator.addFault({ route: 'createMessageBatch', reset: 'before', times: 1 });
 
@@ -199,18 +201,18 @@ describe('createMessageBatch unknown outcome', () => {
 describe('createMessageBatch definite failures', () => {
   it('maps a closed port to ConnectionFailed', async () => {
     process.env.ANTHROPIC_BASE_URL = await closedPortUrl();
-    const fetchSpy = jest.spyOn(globalThis, 'fetch');
+    const requestSpy = jest.spyOn(http, 'request');
 
     const { error, details } = await invokeExpectingError(createHandler, TEST_CREATE_EVENT);
-    const fetchCalls = fetchSpy.mock.calls.length;
-    fetchSpy.mockRestore();
+    const requestCalls = requestSpy.mock.calls.length;
+    requestSpy.mockRestore();
 
     expect(error.name).toBe('ConnectionFailed');
     expect(error.cause).toBeInstanceOf(ConnectionFailedError);
     expect(details.requestSent).toBe(false);
     expect(details.message).toContain('ECONNREFUSED');
     expect(details.message).toContain('nothing reached the server');
-    expect(fetchCalls).toBe(1);
+    expect(requestCalls).toBe(1);
   });
 
   it('maps 529 x-should-retry false to RetryRefused', async () => {

@@ -19,6 +19,7 @@ import {
   SubmitOutcomeUnknownError,
   UnexpectedResponseError,
 } from '../../lambdas/shared/errors';
+import { headerReader } from '../../lambdas/shared/http-request';
 import { parseRetryAfterSeconds } from '../../lambdas/shared/response-fields';
 
 const INFO = { message: 'failed', status: 500, requestId: 'req_1', batchId: 'msgbatch_1' };
@@ -168,6 +169,6 @@ describe('parseRetryAfterSeconds', () => {
   ];
 
   it.each(cases)('reads $headers', ({ headers, seconds }) => {
-    expect(parseRetryAfterSeconds(new Headers(headers), NOW_MS)).toBe(seconds);
+    expect(parseRetryAfterSeconds(headerReader(headers), NOW_MS)).toBe(seconds);
   });
 });

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import type { Emulator } from '../../emulator';
 import { handler as cancelHandler } from '../../lambdas/cancel-message-batch';
 import { handler as createHandler } from '../../lambdas/create-message-batch';
@@ -146,15 +147,15 @@ describe('Lambda boundary', () => {
   });
 
   it('hides an unexpected error', async () => {
-    const fetchSpy = jest
-      .spyOn(globalThis, 'fetch')
-      .mockRejectedValue(new RangeError('internal detail'));
+    const requestSpy = jest.spyOn(http, 'request').mockImplementation(() => {
+      throw new RangeError('internal detail');
+    });
 
     const { error, details } = await invokeExpectingError(cancelHandler, {
       batchId: 'msgbatch_1',
       anthropicVersion: VERSION,
     });
-    fetchSpy.mockRestore();
+    requestSpy.mockRestore();
 
     expect(error.name).toBe('UnexpectedError');
     expect(details.message).toMatch(/^Unexpected internal error in the cancelMessageBatch handler/);
