@@ -1,10 +1,9 @@
 /**
- * The Anthropic API key: read from Secrets Manager through the Powertools cache, or from a
- * provider that the local runner sets in place of Secrets Manager.
+ * The Anthropic API key: read from Secrets Manager and cached for API_KEY_CACHE_SECONDS, or from
+ * a provider that the local runner sets in place of Secrets Manager.
  *
  * Errors and log lines name the secret id or the provider, never the key's value.
  */
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import {
   ApiKeyUnavailableError,
   AuthenticationError,
@@ -13,6 +12,8 @@ import {
 } from './errors';
 import { isPlainObject } from './input-values';
 import { logger } from './logger';
+import { readApiConfig } from './config';
+import { getSecretValue, SecretReadError, type SecretValue } from './secrets-manager';
 
 /** Source of the API key. With `forceRefresh` set, it must read past any cache. */
 export type ApiKeyProvider = (options: { forceRefresh: boolean }) => Promise<string>;
@@ -103,16 +104,33 @@ async function readFromProvider(provider: ApiKeyProvider, forceRefresh: boolean)
   }
 }
 
-async function readSecret(secretId: string, forceRefresh: boolean): Promise<unknown> {
-  const maxAge = readCacheSeconds();
+/** Values read from Secrets Manager, by secret id, with the time they expire. */
+const secretCache = new Map<string, { value: SecretValue; expiresAtMs: number }>();
+
+/** Empties the cache of secret values, so that the next read goes to Secrets Manager. */
+export function clearApiKeyCache(): void {
+  secretCache.clear();
+}
+
+async function readSecret(secretId: string, forceRefresh: boolean): Promise<SecretValue> {
+  const maxAgeSeconds = readCacheSeconds();
+  const cached = secretCache.get(secretId);
+  if (!forceRefresh && cached !== undefined && cached.expiresAtMs > Date.now()) {
+    return cached.value;
+  }
+  let value: SecretValue;
   try {
-    return await getSecret(secretId, { maxAge, forceFetch: forceRefresh });
+    value = await getSecretValue(secretId, readApiConfig().httpTimeoutMs);
   } catch (error) {
     throw new ApiKeyUnavailableError(
       `Could not read the API key: Secrets Manager secret "${secretId}" ${describeReadFailure(error)}.`,
       { cause: error },
     );
   }
+  if (maxAgeSeconds > 0) {
+    secretCache.set(secretId, { value, expiresAtMs: Date.now() + maxAgeSeconds * 1000 });
+  }
+  return value;
 }
 
 function readCacheSeconds(): number {
@@ -127,20 +145,28 @@ function readCacheSeconds(): number {
   return seconds;
 }
 
-/** Explains a failed GetSecretValue from the AWS SDK error that Powertools wraps as `cause`. */
+/** Explains a failed GetSecretValue by its AWS error name, or what failed before an answer. */
 function describeReadFailure(error: unknown): string {
-  const sdkError = error instanceof Error && error.cause !== undefined ? error.cause : error;
-  const errorName =
-    typeof sdkError === 'object' && sdkError !== null && 'name' in sdkError
-      ? String(sdkError.name)
-      : 'unknown error';
-  if (errorName === 'ResourceNotFoundException') {
-    return 'does not exist (ResourceNotFoundException); create it or fix API_KEY_SECRET_ID';
+  const errorType = error instanceof SecretReadError ? error.errorType : 'unknown error';
+  const detail = error instanceof SecretReadError ? `: ${error.message}` : '';
+  switch (errorType) {
+    case 'ResourceNotFoundException':
+      return 'does not exist (ResourceNotFoundException); create it or fix API_KEY_SECRET_ID';
+    case 'AccessDeniedException':
+      return 'could not be read because access was denied (AccessDeniedException); allow secretsmanager:GetSecretValue on it, and kms:Decrypt if a customer managed key encrypts it';
+    case 'MissingRegion':
+    case 'MissingCredentials':
+    case 'InvalidEndpoint':
+      return `could not be read (${errorType}${detail}); Lambda sets AWS_REGION and the credentials itself, so check the function's configuration`;
+    case 'UnrecognizedClientException':
+    case 'InvalidSignatureException':
+    case 'IncompleteSignatureException':
+    case 'MissingAuthenticationTokenException':
+    case 'ExpiredTokenException':
+      return `could not be read because Secrets Manager rejected the function's AWS credentials (${errorType}); check the clock and the credentials in the environment`;
+    default:
+      return `could not be read (${errorType}${detail}); check that it exists and that this function may read it`;
   }
-  if (errorName === 'AccessDeniedException') {
-    return 'could not be read because access was denied (AccessDeniedException); allow secretsmanager:GetSecretValue on it, and kms:Decrypt if a customer managed key encrypts it';
-  }
-  return `could not be read (${errorName}); check that it exists and that this function may read it`;
 }
 
 function extractApiKey(secretValue: unknown, secretId: string): string {

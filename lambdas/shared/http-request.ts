@@ -7,7 +7,7 @@
  * no `accept-encoding` is sent.
  */
 import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as Https from 'node:https';
 
 /** A request to send. */
 export interface HttpRequest {
@@ -75,6 +75,14 @@ const MAX_IDLE_MS = 4_000;
  */
 const CONTINUE_WAIT_MS = 1_000;
 
+/**
+ * node:https, loaded on first use: loading it (and TLS with it) takes about 10 ms, which a local
+ * run against a loopback emulator over http never needs.
+ */
+function httpsModule(): typeof Https {
+  return process.getBuiltinModule('node:https');
+}
+
 interface PooledAgent {
   readonly agent: http.Agent;
   lastUsedMs: number;
@@ -90,7 +98,7 @@ function keepAliveAgent(secure: boolean): PooledAgent {
   if (pooled === undefined || nowMs - pooled.lastUsedMs > MAX_IDLE_MS) {
     pooled?.agent.destroy();
     const agent = secure
-      ? new https.Agent({ keepAlive: true })
+      ? new (httpsModule().Agent)({ keepAlive: true })
       : new http.Agent({ keepAlive: true });
     pooled = { agent, lastUsedMs: nowMs };
     pools[protocol] = pooled;
@@ -111,7 +119,7 @@ function keepAliveAgent(secure: boolean): PooledAgent {
  */
 export function sendHttpRequest(request: HttpRequest): Promise<HttpResponse> {
   const secure = request.url.protocol === 'https:';
-  const transport = secure ? https : http;
+  const transport = secure ? httpsModule() : http;
   const headers: Record<string, string> = { ...request.headers };
   if (typeof request.body === 'string') {
     headers['content-length'] = String(Buffer.byteLength(request.body));
@@ -165,13 +173,13 @@ export function sendHttpRequest(request: HttpRequest): Promise<HttpResponse> {
     }
 
     outgoing.on('socket', (socket) => {
-      // A reused keep-alive socket is connected already; a new one says so with an event.
+      // A reused keep-alive socket is connected already; a new one emits connect or secureConnect.
       if (!socket.connecting) connected = true;
       else socket.once(secure ? 'secureConnect' : 'connect', () => (connected = true));
     });
     outgoing.on('error', (error: NodeJS.ErrnoException) => {
       // Once a response has started, its own stream reports how it ends, while writing the rest
-      // of an upload to a server that has answered may fail with EPIPE.
+      // of an upload after the response arrived may fail with EPIPE.
       if (!responded) fail(connectionError(error, connected));
     });
     outgoing.on('response', (incoming) => {

@@ -1,6 +1,6 @@
 /**
  * Shared set-up of the handler tests: an emulator on 127.0.0.1 as the API, the key provider,
- * a fetch that refuses every host but 127.0.0.1, and capture of the log lines.
+ * a guard that refuses connections to any host but loopback, and capture of the log lines.
  */
 import { createServer, type AddressInfo } from 'node:net';
 import { startEmulator, DEFAULT_EMULATOR_API_KEY, type Emulator } from '../../emulator';
@@ -9,6 +9,7 @@ import { handler as retrieveHandler } from '../../lambdas/retrieve-message-batch
 import { setApiKeyProvider } from '../../lambdas/shared/api-key';
 import type { ErrorDetails } from '../../lambdas/shared/errors';
 import type { BatchHandler } from '../../lambdas/shared/handler';
+import { installLoopbackGuard } from '../loopback-guard';
 
 /** Key that the test emulator accepts. */
 export const TEST_API_KEY = DEFAULT_EMULATOR_API_KEY;
@@ -28,27 +29,20 @@ export const TEST_REQUESTS = [
 /** Event of the create handler for TEST_REQUESTS, as the state machine passes it. */
 export const TEST_CREATE_EVENT = { executionInput: { requests: TEST_REQUESTS } };
 
-const realFetch = globalThis.fetch;
+let removeLoopbackGuard: (() => void) | undefined;
 
 /**
- * Replaces global fetch with one that rejects every URL whose host is not 127.0.0.1, so that
- * no test can reach a real API even when a base URL is left at its default.
+ * Makes every connection to a host other than loopback throw, so that no test can reach a real
+ * API even when a base URL is left at its default.
  */
-export function allowOnlyLoopbackFetch(): void {
-  globalThis.fetch = (input, init) => {
-    const url = new URL(input instanceof Request ? input.url : input.toString());
-    if (url.hostname !== '127.0.0.1') {
-      return Promise.reject(
-        new Error(`Test fetch to ${url.host} blocked: only 127.0.0.1 is allowed`),
-      );
-    }
-    return realFetch(input, init);
-  };
+export function allowOnlyLoopbackConnections(): void {
+  removeLoopbackGuard ??= installLoopbackGuard();
 }
 
-/** Restores the global fetch that allowOnlyLoopbackFetch replaced. */
-export function restoreFetch(): void {
-  globalThis.fetch = realFetch;
+/** Removes the guard that allowOnlyLoopbackConnections installed. */
+export function allowAllConnections(): void {
+  removeLoopbackGuard?.();
+  removeLoopbackGuard = undefined;
 }
 
 /** Starts an emulator and points the handlers at it with the test key. */
@@ -157,7 +151,7 @@ export function useHandlerTestEnv(
     env.emulator = await startTestEmulator(options);
   };
   beforeAll(() => {
-    allowOnlyLoopbackFetch();
+    allowOnlyLoopbackConnections();
   });
   if (scope === 'file') {
     beforeAll(startEmulatorHook);
@@ -179,7 +173,7 @@ export function useHandlerTestEnv(
   });
   afterAll(() => {
     setApiKeyProvider(undefined);
-    restoreFetch();
+    allowAllConnections();
   });
   return env;
 }
