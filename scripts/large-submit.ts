@@ -6,6 +6,10 @@
  * 127.0.0.1 as S3 and the emulator on 127.0.0.1 as the API, both in this process so that their
  * memory is not counted. Nothing leaves this machine.
  *
+ * `npm run bench` (section 6) measures JSON Lines objects at these sizes with repeated samples.
+ * This script adds the JSON array format, the largest single request, heap use sampled every
+ * 5 ms (which would skew the bench's timings), and options for the prompt size and heap limit.
+ *
  * Usage: npx tsx scripts/large-submit.ts [--sizes 1000,10000,100000] [--prompt-chars 500]
  *          [--single-item-bytes 30000000] [--child-node-options=--max-old-space-size=96]
  */

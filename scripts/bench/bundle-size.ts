@@ -4,9 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Metafile, Plugin } from 'esbuild';
-import { BATCH_OPERATIONS, type BatchOperation, HANDLER_FILES } from '../../lib/batch-functions';
-import { type HandlerBundles, REPO_ROOT, bundleLambda, externalPackages } from './bundles';
+import type { Metafile } from 'esbuild';
+import { BATCH_OPERATIONS, type BatchOperation } from '../../lib/batch-functions';
+import { type HandlerBundles, REPO_ROOT, externalPackages } from './bundles';
 
 /** Goal: every handler bundle is at most this many bytes (50 KB in decimal units). */
 export const BUNDLE_GOAL_BYTES = 50_000;
@@ -31,39 +31,23 @@ export interface BundleSizeRow {
   readonly largestProjectFiles: PackageShare[];
   /** Packages left external, which the Lambda runtime provides and the bundle loads. */
   readonly externalPackages: string[];
-  /** Size with Powertools parameters' own copy of Powertools commons replaced by the shared one. */
-  readonly dedupedCommonsBytes: number;
-  /** Size with Powertools parameters replaced by a direct GetSecretValue call. */
-  readonly directSecretReadBytes: number;
 }
 
-/** Measures the four handler bundles and two bundling experiments for each. */
-export async function measureBundleSizes(
-  bundles: HandlerBundles,
-  outDir: string,
-): Promise<BundleSizeRow[]> {
-  return Promise.all(
-    BATCH_OPERATIONS.map(async (operation) => {
-      const bundle = bundles.handlers[operation];
-      const entry = path.join(REPO_ROOT, 'lambdas', HANDLER_FILES[operation]);
-      const [deduped, direct] = await Promise.all([
-        bundleLambda(`${operation}-deduped`, entry, outDir, [dedupeCommonsPlugin()]),
-        bundleLambda(`${operation}-direct-secret`, entry, outDir, [directSecretReadPlugin()]),
-      ]);
-      return {
-        operation,
-        bytes: bundle.bytes,
-        sdkVariantBytes: bundles.sdkVariants[operation].bytes,
-        meetsGoal: bundle.bytes <= BUNDLE_GOAL_BYTES,
-        overGoalBytes: Math.max(0, bundle.bytes - BUNDLE_GOAL_BYTES),
-        shares: attributeBytes(bundle.metafile, bundle.bytes),
-        largestProjectFiles: largestProjectFiles(bundle.metafile),
-        externalPackages: externalPackages(bundle),
-        dedupedCommonsBytes: deduped.bytes,
-        directSecretReadBytes: direct.bytes,
-      };
-    }),
-  );
+/** Measures the four handler bundles next to their SDK variants. */
+export function measureBundleSizes(bundles: HandlerBundles): BundleSizeRow[] {
+  return BATCH_OPERATIONS.map((operation) => {
+    const bundle = bundles.handlers[operation];
+    return {
+      operation,
+      bytes: bundle.bytes,
+      sdkVariantBytes: bundles.sdkVariants[operation].bytes,
+      meetsGoal: bundle.bytes <= BUNDLE_GOAL_BYTES,
+      overGoalBytes: Math.max(0, bundle.bytes - BUNDLE_GOAL_BYTES),
+      shares: attributeBytes(bundle.metafile, bundle.bytes),
+      largestProjectFiles: largestProjectFiles(bundle.metafile),
+      externalPackages: externalPackages(bundle),
+    };
+  });
 }
 
 /**
@@ -124,39 +108,4 @@ function readPackageVersion(packageDir: string): string {
   } catch {
     return '(unknown version)';
   }
-}
-
-/**
- * Resolves the Powertools commons imports of Powertools parameters to the top-level copy, as npm
- * would install it if both Powertools packages were at the same version.
- */
-function dedupeCommonsPlugin(): Plugin {
-  return {
-    name: 'dedupe-powertools-commons',
-    setup(build) {
-      build.onResolve({ filter: /^@aws-lambda-powertools\/commons/ }, async (args) => {
-        const fromParameters = args.importer.includes('@aws-lambda-powertools/parameters/');
-        if (!fromParameters || args.pluginData === 'deduped') return undefined;
-        const resolved = await build.resolve(args.path, {
-          resolveDir: REPO_ROOT,
-          kind: args.kind,
-          pluginData: 'deduped',
-        });
-        return resolved.errors.length > 0 ? undefined : { path: resolved.path };
-      });
-    },
-  };
-}
-
-/** Replaces the Powertools secrets module with a direct GetSecretValue call of the AWS SDK. */
-function directSecretReadPlugin(): Plugin {
-  const replacement = path.join(__dirname, 'variants', 'direct-secret-read.ts');
-  return {
-    name: 'direct-secret-read',
-    setup(build) {
-      build.onResolve({ filter: /^@aws-lambda-powertools\/parameters\/secrets$/ }, () => ({
-        path: replacement,
-      }));
-    },
-  };
 }

@@ -92,17 +92,15 @@ export interface HandlerBundles {
   readonly sdkVariants: Record<BatchOperation, BuiltBundle>;
   /** A handler that returns at once: the floor of any cold start. */
   readonly empty: BuiltBundle;
-  /** A handler that only loads @aws-sdk/client-secrets-manager from node_modules. */
-  readonly secretsClientOnly: BuiltBundle;
-  /** A handler that only reads the API key through the project's Secrets Manager path. */
+  /** A handler that only reads the API key from Secrets Manager, as the handlers do. */
   readonly secretReadOnly: BuiltBundle;
+  /** A handler that only makes one raw node:http request for a batch. */
+  readonly httpOnly: BuiltBundle;
   /** A handler that only makes one raw fetch of a batch. */
   readonly fetchOnly: BuiltBundle;
-  /** The handlers with the key handed in by setApiKeyProvider, without the AWS SDK client. */
-  readonly withKeyProvider: Record<BatchOperation, BuiltBundle>;
 }
 
-/** Environment variable from which the key-provider bundles take the API key. */
+/** Environment variable from which the bench-only bundles take the API key. */
 export const KEY_PROVIDER_ENV = 'BENCH_PROVIDED_API_KEY';
 
 /** Bundles every handler, variant and baseline. */
@@ -117,61 +115,22 @@ export async function bundleHandlers(outDir: string): Promise<HandlerBundles> {
     ) as Record<BatchOperation, BuiltBundle>;
   };
   // esbuild runs builds in parallel, so the bundles are requested together.
-  const [handlers, sdkVariants, withKeyProvider, baselines] = await Promise.all([
+  const [handlers, sdkVariants, baselines] = await Promise.all([
     byOperation((operation) =>
       bundleLambda(operation, path.join(REPO_ROOT, 'lambdas', HANDLER_FILES[operation]), outDir),
     ),
     byOperation((operation) =>
       bundleLambda(`sdk-${operation}`, variant(SDK_VARIANT_FILES[operation]), outDir),
     ),
-    byOperation((operation) =>
-      bundleLambda(
-        `provided-key-${operation}`,
-        { source: keyProviderEntry(HANDLER_FILES[operation]) },
-        outDir,
-        [withoutSecretsManagerPlugin()],
-      ),
-    ),
     Promise.all([
       bundleLambda('empty', variant('empty-handler.ts'), outDir),
-      bundleLambda('secrets-client-only', variant('secrets-client-only.ts'), outDir),
       bundleLambda('secret-read-only', variant('secret-read-only.ts'), outDir),
+      bundleLambda('http-only', variant('http-only.ts'), outDir),
       bundleLambda('fetch-only', variant('fetch-only.ts'), outDir),
     ]),
   ]);
-  const [empty, secretsClientOnly, secretReadOnly, fetchOnly] = baselines;
-  return {
-    handlers,
-    sdkVariants,
-    empty,
-    secretsClientOnly,
-    secretReadOnly,
-    fetchOnly,
-    withKeyProvider,
-  };
-}
-
-/** Source of an entry that exports a handler whose key comes from an environment variable. */
-function keyProviderEntry(handlerFile: string): string {
-  const handlerModule = `./lambdas/${handlerFile.replace(/\.ts$/, '')}`;
-  return [
-    "import { setApiKeyProvider } from './lambdas/shared/api-key';",
-    `setApiKeyProvider(() => Promise.resolve(process.env.${KEY_PROVIDER_ENV} ?? ''));`,
-    `export { handler } from '${handlerModule}';`,
-  ].join('\n');
-}
-
-/** Replaces Powertools parameters, and with it the AWS SDK client, by a module that throws. */
-function withoutSecretsManagerPlugin(): Plugin {
-  const replacement = path.join(VARIANTS_DIR, 'no-secrets-manager.ts');
-  return {
-    name: 'without-secrets-manager',
-    setup(build) {
-      build.onResolve({ filter: /^@aws-lambda-powertools\/parameters\/secrets$/ }, () => ({
-        path: replacement,
-      }));
-    },
-  };
+  const [empty, secretReadOnly, httpOnly, fetchOnly] = baselines;
+  return { handlers, sdkVariants, empty, secretReadOnly, httpOnly, fetchOnly };
 }
 
 /** Scripts that the benchmark runs in child processes, bundled to plain JavaScript. */

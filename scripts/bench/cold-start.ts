@@ -29,7 +29,7 @@ export interface ColdStartRow {
 
 export interface ColdStartResult {
   readonly rows: ColdStartRow[];
-  /** GetSecretValue requests that the Secrets Manager stub received during the measurement. */
+  /** GetSecretValue requests that the Secrets Manager stand-in received during the measurement. */
   readonly secretReads: number;
 }
 
@@ -67,14 +67,15 @@ function coldStartSubjects(context: BenchContext): Subject[] {
   const subjects: Subject[] = [
     { name: 'empty', description: 'empty handler (baseline)', bundle: bundles.empty },
     {
-      name: 'secrets-client-only',
-      description: 'loads @aws-sdk/client-secrets-manager only',
-      bundle: bundles.secretsClientOnly,
-    },
-    {
       name: 'secret-read-only',
       description: 'reads the key from Secrets Manager only',
       bundle: bundles.secretReadOnly,
+    },
+    {
+      name: 'http-only',
+      description: 'one raw node:http request for a batch only',
+      bundle: bundles.httpOnly,
+      event: 'poll',
     },
     {
       name: 'fetch-only',
@@ -88,12 +89,6 @@ function coldStartSubjects(context: BenchContext): Subject[] {
       name: operation,
       description: `${operation} (deployed bundle)`,
       bundle: bundles.handlers[operation],
-      operation,
-    });
-    subjects.push({
-      name: `provided-key-${operation}`,
-      description: `${operation}, key from setApiKeyProvider, no Secrets Manager client`,
-      bundle: bundles.withKeyProvider[operation],
       operation,
     });
     subjects.push({

@@ -3,11 +3,12 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Emulator } from '../../emulator';
 import type { SynthesizedTeardown } from '../../local/definition';
+import type { LocalS3 } from '../../test/local-s3';
+import type { SecretsManagerServer } from '../../test/secrets-manager-server';
 import type { ChildScripts, HandlerBundles } from './bundles';
-import type { SecretsManagerStub } from './secrets-manager-stub';
 import type { BenchSettings } from './settings';
 
-/** API key that the emulator accepts and the Secrets Manager stub returns; not a real key. */
+/** API key that the emulator accepts and the Secrets Manager stand-in holds; not a real key. */
 export const BENCH_API_KEY = 'sk-ant-bench-local-key';
 
 export interface BenchContext {
@@ -18,7 +19,10 @@ export interface BenchContext {
   readonly children: ChildScripts;
   /** Emulator that the handlers in child processes call. */
   readonly emulator: Emulator;
-  readonly secretsManager: SecretsManagerStub;
+  /** Secrets Manager stand-in that checks the handlers' signed GetSecretValue requests. */
+  readonly secretsManager: SecretsManagerServer;
+  /** s3rver on 127.0.0.1, with BENCH_REQUESTS_BUCKET, that serves the requests objects. */
+  readonly requestsS3: LocalS3;
   /** Environment of a child process that runs a handler. */
   readonly childEnv: NodeJS.ProcessEnv;
   readonly synthesized: SynthesizedTeardown;

@@ -41,9 +41,7 @@ export function describeMachine(command: string): MachineInfo {
         'aws-cdk-lib',
         'aws-local-stepfunctions',
         '@anthropic-ai/sdk',
-        '@aws-lambda-powertools/logger',
-        '@aws-lambda-powertools/parameters',
-        '@aws-sdk/client-secrets-manager',
+        '@smithy/signature-v4',
       ].map((name) => [name, packageVersion(name)]),
     ),
   };

@@ -8,17 +8,21 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startEmulator } from '../../emulator';
 import { synthesizeTeardown } from '../../local/definition';
+import {
+  startSecretsManagerServer,
+  TEST_AWS_SESSION_CREDENTIALS,
+} from '../../test/secrets-manager-server';
+import { startLocalS3 } from '../../test/local-s3';
 import { measureBundleSizes } from './bundle-size';
 import { REPO_ROOT, bundleChildScripts, bundleHandlers } from './bundles';
-import { handlerEnvironment } from './child-process';
+import { BENCH_REGION, BENCH_SECRET_NAME, handlerEnvironment } from './child-process';
 import { measureColdStarts } from './cold-start';
 import { BENCH_API_KEY, type BenchContext } from './context';
 import { modelCosts } from './costs';
 import { readDeployedSettings } from './deployed-settings';
-import { measureLargeSubmits } from './large-submit';
+import { BENCH_REQUESTS_BUCKET, measureLargeSubmits } from './large-submit';
 import { describeMachine } from './machine';
 import { type BenchResults, formatJson, renderReport } from './report';
-import { startSecretsManagerStub } from './secrets-manager-stub';
 import { type BenchSettings, FULL_SETTINGS, QUICK_SETTINGS } from './settings';
 import { measureThroughput } from './throughput';
 import { measureTransitions } from './transitions';
@@ -82,13 +86,19 @@ async function measureAll(
   progress('bundling the handlers, the SDK variants and the child scripts');
   const bundles = await bundleHandlers(path.join(workDir, 'bundles'));
   const children = await bundleChildScripts(workDir);
-  const bundleSizes = await measureBundleSizes(bundles, path.join(workDir, 'experiments'));
+  const bundleSizes = measureBundleSizes(bundles);
   const synthesized = synthesizeTeardown(deployed.teardownProps);
   const emulator = await startEmulator({ apiKeys: [BENCH_API_KEY] });
-  const secretsManager = await startSecretsManagerStub(BENCH_API_KEY);
+  const secretsManager = await startSecretsManagerServer({
+    credentials: TEST_AWS_SESSION_CREDENTIALS,
+    region: BENCH_REGION,
+    secrets: { [BENCH_SECRET_NAME]: BENCH_API_KEY },
+  });
+  const requestsS3 = await startLocalS3([BENCH_REQUESTS_BUCKET]);
   const childEnv = handlerEnvironment({
     apiUrl: emulator.url,
     secretsManagerUrl: secretsManager.endpoint,
+    secretArn: secretsManager.secretArn(BENCH_SECRET_NAME),
     templateEnvironment: synthesized.environment,
     workDir,
     providedApiKey: BENCH_API_KEY,
@@ -100,6 +110,7 @@ async function measureAll(
     children,
     emulator,
     secretsManager,
+    requestsS3,
     childEnv,
     synthesized,
   };
@@ -132,6 +143,7 @@ async function measureAll(
   } finally {
     await emulator.close();
     await secretsManager.close();
+    await requestsS3.close();
   }
 }
 

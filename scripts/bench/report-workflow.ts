@@ -7,7 +7,12 @@ import {
   AWS_EVENTS_PER_TASK_RETRY,
   HISTORY_EVENT_LIMIT,
 } from './history-model';
-import { UNSUPPORTED_SUBMIT_SIZE, type LargeSubmitRow } from './large-submit';
+import {
+  type LargeS3SubmitRow,
+  type LargeSubmitResult,
+  type LargeSubmitRow,
+  UNSUPPORTED_SUBMIT_SIZE,
+} from './large-submit';
 import {
   EXPRESS_BILLED_MEMORY_MB,
   EXPRESS_MAX_SECONDS,
@@ -21,6 +26,7 @@ import {
 } from './prices';
 import type { BenchResults } from './report';
 import { count, ms, range, spread, table, usd } from './report-format';
+import type { Summary } from './stats';
 import type { ThroughputSummary } from './throughput';
 import type { TransitionRow } from './transitions';
 
@@ -111,7 +117,7 @@ function renderCostModel(results: BenchResults): string {
       `- This design: transitions × ${usd(STANDARD_USD_PER_TRANSITION)}, plus each Task's Lambda invocation at ${usd(LAMBDA_USD_PER_REQUEST)} and ${memory} MB × its billed time at $${LAMBDA_ARM_USD_PER_GB_SECOND} per GB-second (arm64). Billed times are this run's medians, rounded up to 1 ms. The first call of each function is cold, billed at load + first call from section 2 (create ${ms(durations.coldMs.create)}, cancel ${ms(durations.coldMs.cancel)}, retrieve ${ms(durations.coldMs.retrieve)}, delete ${ms(durations.coldMs.delete)} ms). Later retrieves are warm, at ${durations.warmRetrieveMs.toFixed(3)} ms from section 3.`,
       `- (a) One ${memory} MB function that creates, cancels, polls with a sleep in between and deletes: billed for the whole wall time. One invocation lasts at most ${LAMBDA_MAX_SECONDS} s, so a longer run needs a chain of invocations; each link is billed as a request, and whatever re-invokes it is not priced here.`,
       `- (b) Express: ${usd(EXPRESS_USD_PER_REQUEST)} per execution plus its wall time, rounded up to 100 ms, at ${EXPRESS_BILLED_MEMORY_MB} MB × $${EXPRESS_USD_PER_GB_SECOND} per GB-second (assuming the smallest memory chunk), plus the same Lambda costs as this design. An Express execution stops after ${EXPRESS_MAX_SECONDS} s, so a run longer than that cannot be an Express workflow.`,
-      `- Wall time on AWS is the poll retries × the poll interval plus the billed handler time. A raw fetch of the emulator on 127.0.0.1 took ${ms(results.warmCalls.rawFetchMs.median)} ms (section 3), while each call to api.anthropic.com also waits for the network. Every extra 100 ms per call adds $${((memory / 1024) * 0.1 * LAMBDA_ARM_USD_PER_GB_SECOND).toFixed(8)} of Lambda time to any of the three designs.`,
+      `- Wall time on AWS is the poll retries × the poll interval plus the billed handler time. A raw node:http request to the emulator on 127.0.0.1 took ${ms(results.warmCalls.rawHttpMs.median)} ms (section 3), while each call to api.anthropic.com also waits for the network. Every extra 100 ms per call adds $${((memory / 1024) * 0.1 * LAMBDA_ARM_USD_PER_GB_SECOND).toFixed(8)} of Lambda time to any of the three designs.`,
       '- Free tiers, Savings Plans, CloudWatch Logs and X-Ray are not included.',
     ].join('\n'),
     'Prices (US East, N. Virginia, on demand, read on 2026-12-04); the constants are in scripts/bench/prices.ts:',
@@ -148,10 +154,30 @@ function rssNote(result: ThroughputSummary): string {
   return `The peak RSS is the child's VmHWM; ${reported}, because on Linux it keeps the peak of the parent process that the child was forked from.`;
 }
 
-/** Section 6: peak RSS of the create handler with large batches. */
-export function renderLargeSubmits(rows: LargeSubmitRow[]): string {
+/** Section 6: peak RSS of the create handler with large batches, inline and from S3. */
+export function renderLargeSubmits(result: LargeSubmitResult): string {
+  return ['## 6. Large submit', renderInlineSubmits(result.inline), renderS3Submits(result)].join(
+    '\n\n',
+  );
+}
+
+const BYTES_PER_MIB = 1024 * 1024;
+
+function mib(value: number): string {
+  return value.toFixed(1);
+}
+
+function signedMib(value: number): string {
+  return `${value >= 0 ? '+' : ''}${mib(value)}`;
+}
+
+/** Checks whether the p25–p75 ranges of two samples overlap. */
+function rangesOverlap(a: Summary, b: Summary): boolean {
+  return a.p25 <= b.p75 && b.p25 <= a.p75;
+}
+
+function renderInlineSubmits(rows: LargeSubmitRow[]): string {
   const baseline = rows.find((row) => row.requests === 1)?.peakRssMiB?.median;
-  const mib = (value: number): string => value.toFixed(1);
   const sample = rows.find((row) => row.requests >= 1_000);
   const bytesPerRequest = sample === undefined ? Number.NaN : sample.eventBytes / sample.requests;
   const tableRows = rows.map((row) => [
@@ -164,11 +190,10 @@ export function renderLargeSubmits(rows: LargeSubmitRow[]): string {
       : spread(row.peakRssMiB, mib),
     row.peakRssMiB === undefined || baseline === undefined
       ? ''
-      : `+${mib(row.peakRssMiB.median - baseline)}`,
+      : signedMib(row.peakRssMiB.median - baseline),
     row.invokeMs === undefined ? '' : spread(row.invokeMs),
   ]);
   return [
-    '## 6. Large submit',
     `Each sample is a new process that loads the create bundle, parses the event from a file and invokes the handler once, which validates the requests and sends them to the emulator. Requests are about ${count(bytesPerRequest)} bytes each as JSON. The handler is called directly, so sizes over the 256 KiB execution input limit still run here; through Step Functions they are rejected before the handler.`,
     table(
       [
@@ -182,8 +207,137 @@ export function renderLargeSubmits(rows: LargeSubmitRow[]): string {
       ],
       tableRows,
     ),
-    `${count(UNSUPPORTED_SUBMIT_SIZE)} requests exceed both limits, so they cannot be submitted inline, in the execution input or the Lambda event: that needs the requests to come from S3. This benchmark does not measure a path that reads requests from S3.`,
+    `${count(UNSUPPORTED_SUBMIT_SIZE)} requests exceed both limits, so they cannot be submitted inline, in the execution input or the Lambda event: they have to be read from S3, as in the next table.`,
   ].join('\n\n');
+}
+
+function renderS3Submits(result: LargeSubmitResult): string {
+  const sweep = [...result.s3].sort((a, b) => a.requests - b.requests);
+  const long = result.s3LongPrompts;
+  const smallest = sweep[0];
+  const tableRows = [...sweep, long].map((row) => [
+    count(row.requests),
+    count(row.promptChars),
+    count(row.objectBytes),
+    spread(row.peakRssMiB, mib),
+    smallest === undefined ? '' : signedMib(row.peakRssMiB.median - smallest.peakRssMiB.median),
+    spread(row.invokeMs),
+  ]);
+  return [
+    `In the next rows the create handler reads the same requests from S3. The execution input is \`{"requestsS3Uri": "s3://…"}\`, naming a JSON Lines object in s3rver, and the handler checks each request while it streams the object to the emulator. Both servers run in the benchmark's own process, so the child's peak RSS (VmHWM) is the handler's alone. The child has the create function's environment from the template of a stack with a requests bucket, in which that function gets ${count(result.s3FunctionMemoryMb)} MB. The invocation time includes loading the AWS SDK's S3 client, which the handler imports on its first read from S3. The last row repeats the largest size with ${count(long.promptChars)}-character prompts, so that only the object's bytes differ. Each round of samples submits every object once.`,
+    table(
+      [
+        'requests',
+        'prompt (characters)',
+        'object bytes',
+        'peak RSS (MiB)',
+        `over ${count(smallest?.requests ?? 0)} requests (MiB)`,
+        'invocation (ms)',
+      ],
+      tableRows,
+    ),
+    [
+      describeSweepGrowth(sweep),
+      describeLongPrompts(sweep.at(-1), long),
+      compareGrowthCauses(sweep, long),
+    ]
+      .filter(Boolean)
+      .join(' '),
+    [
+      compareWithInline(sweep, result.inline),
+      describeHeadroom([...sweep, long], result.s3FunctionMemoryMb),
+    ]
+      .filter(Boolean)
+      .join(' '),
+  ].join('\n\n');
+}
+
+/** Describes how peak RSS changes from the smallest to the largest S3 size. */
+function describeSweepGrowth(sweep: LargeS3SubmitRow[]): string {
+  const smallest = sweep[0];
+  const largest = sweep.at(-1);
+  if (smallest === undefined || largest === undefined || smallest === largest) {
+    return 'Only one S3 size ran, so these figures cannot show whether memory grows with the batch.';
+  }
+  const rssGrowth = largest.peakRssMiB.median - smallest.peakRssMiB.median;
+  const objectGrowth = (largest.objectBytes - smallest.objectBytes) / BYTES_PER_MIB;
+  const perRequest = (rssGrowth * BYTES_PER_MIB) / (largest.requests - smallest.requests);
+  const facts = `From ${count(smallest.requests)} to ${count(largest.requests)} requests the object grows by ${mib(objectGrowth)} MiB and the median peak RSS changes by ${signedMib(rssGrowth)} MiB. That is ${count(perRequest)} bytes of RSS per added request, while each request adds ${count(largest.objectBytes / largest.requests)} bytes to the object.`;
+  if (rangesOverlap(smallest.peakRssMiB, largest.peakRssMiB)) {
+    return `${facts} The p25–p75 ranges of the two sizes overlap, so peak RSS does not measurably grow with the batch.`;
+  }
+  if (rssGrowth <= 0) {
+    return `${facts} Peak RSS did not rise, so memory does not grow with the batch.`;
+  }
+  if (rssGrowth < objectGrowth) {
+    return `${facts} Peak RSS grows by less than the object, so the handler cannot be holding the whole batch in memory, but it does grow with the number of requests.`;
+  }
+  return `${facts} Peak RSS grows by at least as much as the object, so these figures do not show that memory stays flat as the batch grows.`;
+}
+
+/** Describes how peak RSS changes when only the object's bytes grow, at the same request count. */
+function describeLongPrompts(
+  largest: LargeS3SubmitRow | undefined,
+  long: LargeS3SubmitRow,
+): string {
+  if (largest === undefined || largest.requests !== long.requests) return '';
+  const rssChange = long.peakRssMiB.median - largest.peakRssMiB.median;
+  const objectChange = (long.objectBytes - largest.objectBytes) / BYTES_PER_MIB;
+  const facts = `At ${count(long.requests)} requests, ${count(long.promptChars)}-character prompts in place of ${count(largest.promptChars)}-character ones make the object ${(long.objectBytes / largest.objectBytes).toFixed(1)} times as large (+${mib(objectChange)} MiB), and the median peak RSS changes by ${signedMib(rssChange)} MiB.`;
+  if (rangesOverlap(largest.peakRssMiB, long.peakRssMiB)) {
+    return `${facts} Their p25–p75 ranges overlap, so peak RSS does not follow the object's bytes.`;
+  }
+  if (rssChange <= 0) {
+    return `${facts} Peak RSS did not rise, so it does not follow the object's bytes.`;
+  }
+  if (rssChange < objectChange) {
+    return `${facts} That is less than the object grew, so the handler cannot be holding the whole object in memory.`;
+  }
+  return `${facts} That is at least as much as the object grew, so the handler's memory follows the object's size.`;
+}
+
+/**
+ * Compares the peak RSS added per MiB of object when requests are added (the size sweep) and
+ * when only prompts grow (the long-prompt row). Returns nothing when the sweep did not grow.
+ */
+function compareGrowthCauses(sweep: LargeS3SubmitRow[], long: LargeS3SubmitRow): string {
+  const smallest = sweep[0];
+  const largest = sweep.at(-1);
+  if (smallest === undefined || largest === undefined || largest.requests !== long.requests) {
+    return '';
+  }
+  if (rangesOverlap(smallest.peakRssMiB, largest.peakRssMiB)) return '';
+  const rssPerObjectMiB = (from: LargeS3SubmitRow, to: LargeS3SubmitRow): number =>
+    (to.peakRssMiB.median - from.peakRssMiB.median) /
+    ((to.objectBytes - from.objectBytes) / BYTES_PER_MIB);
+  const byRequests = rssPerObjectMiB(smallest, largest);
+  const byPrompts = rssPerObjectMiB(largest, long);
+  if (!(byRequests > 0) || !Number.isFinite(byPrompts)) return '';
+  const facts = `Per MiB added to the object, more requests raised the median peak RSS by ${byRequests.toFixed(2)} MiB and longer prompts by ${byPrompts.toFixed(2)} MiB`;
+  if (byPrompts * 2 < byRequests) {
+    return `${facts}, so peak RSS follows the number of requests more than the object's size.`;
+  }
+  if (byRequests * 2 < byPrompts) {
+    return `${facts}, so peak RSS follows the object's size more than the number of requests.`;
+  }
+  return `${facts}, so peak RSS grows with the object's size at a similar rate whichever way the object grows.`;
+}
+
+/** Compares the two paths at the largest size that both measured. */
+function compareWithInline(sweep: LargeS3SubmitRow[], inline: LargeSubmitRow[]): string {
+  for (const row of [...sweep].reverse()) {
+    const inlinePeak = inline.find((other) => other.requests === row.requests)?.peakRssMiB;
+    if (inlinePeak === undefined) continue;
+    return `At ${count(row.requests)} requests the median peak RSS is ${mib(row.peakRssMiB.median)} MiB from S3 and ${mib(inlinePeak.median)} MiB inline.`;
+  }
+  return '';
+}
+
+/** Compares the highest median peak RSS with the create function's memory. */
+function describeHeadroom(rows: LargeS3SubmitRow[], memoryMb: number): string {
+  const highestMiB = Math.max(...rows.map((row) => row.peakRssMiB.median));
+  const highestMb = (highestMiB * BYTES_PER_MIB) / 1_000_000;
+  return `The highest median peak RSS, ${mib(highestMiB)} MiB (${mib(highestMb)} MB), is ${((100 * highestMb) / memoryMb).toFixed(0)} % of the create function's ${count(memoryMb)} MB.`;
 }
 
 /** Closing notes on what the figures do not show. */
@@ -193,7 +347,7 @@ export function renderLimits(results: BenchResults): string {
     [
       `- The machine is ${results.machine.cpuModel} (${results.machine.cores} cores, x86_64) running Node.js ${results.machine.node}; the functions run on arm64 with Node.js 24, so absolute times differ on AWS and only the comparisons within a table carry over.`,
       "- On AWS the AWS SDK loads from the runtime's own folder, and a cold start also includes the runtime's start and the download of the code, which these figures leave out.",
-      `- The emulator on loopback responds in ${ms(results.warmCalls.rawFetchMs.median)} ms (median raw fetch). Calls to api.anthropic.com add network and TLS time to both sides of the warm comparison, so the handler's ratio to a raw fetch would be lower there.`,
+      `- The emulator on loopback responds in ${ms(results.warmCalls.rawHttpMs.median)} ms (median raw node:http request). Calls to api.anthropic.com add network and TLS time to both sides of the warm comparison, so the handler's ratio to a raw request would be lower there.`,
       '- History events on AWS are an estimate from the documented event types per state; transitions are counted exactly.',
     ].join('\n'),
   ].join('\n\n');

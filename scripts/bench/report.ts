@@ -6,7 +6,7 @@ import { REPO_ROOT } from './bundles';
 import type { ColdStartResult } from './cold-start';
 import type { CostResult } from './costs';
 import type { DeployedSettings } from './deployed-settings';
-import type { LargeSubmitRow } from './large-submit';
+import type { LargeSubmitResult } from './large-submit';
 import type { MachineInfo } from './machine';
 import { count, table } from './report-format';
 import { renderColdStarts } from './report-cold-start';
@@ -33,7 +33,7 @@ export interface BenchResults {
   readonly transitions: TransitionResult;
   readonly costs: CostResult;
   readonly throughput: ThroughputSummary;
-  readonly largeSubmits: LargeSubmitRow[];
+  readonly largeSubmits: LargeSubmitResult;
   /** Wall time of the whole run. */
   readonly totalSeconds: number;
   /** 1-minute load average at the end of the run. */

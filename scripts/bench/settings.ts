@@ -17,9 +17,16 @@ export interface BenchSettings {
   readonly throughputExecutions: number;
   /** Executions in flight at once in the throughput measurement. */
   readonly throughputConcurrency: number;
-  /** Batch sizes, in requests, submitted through the create handler. */
+  /** Batch sizes, in requests, submitted inline in the create handler's event. */
   readonly largeSubmitSizes: readonly number[];
-  /** Child processes per batch size. */
+  /** Batch sizes, in requests, that the create handler streams from a JSON Lines object in S3. */
+  readonly largeS3SubmitSizes: readonly number[];
+  /**
+   * Prompt length, in characters, of one more S3 object at the largest S3 size. Only its bytes
+   * differ from that size's object, so it shows whether peak RSS follows bytes or requests.
+   */
+  readonly largeS3SubmitLongPromptChars: number;
+  /** Child processes per batch size and requests object, inline and from S3. */
   readonly largeSubmitSamples: number;
 }
 
@@ -35,6 +42,8 @@ export const FULL_SETTINGS: BenchSettings = {
   throughputExecutions: 1_000,
   throughputConcurrency: 20,
   largeSubmitSizes: [1, 1_000, 10_000],
+  largeS3SubmitSizes: [1_000, 10_000, 100_000],
+  largeS3SubmitLongPromptChars: 500,
   largeSubmitSamples: 5,
 };
 
@@ -50,5 +59,7 @@ export const QUICK_SETTINGS: BenchSettings = {
   throughputExecutions: 20,
   throughputConcurrency: 10,
   largeSubmitSizes: [1, 1_000, 10_000],
+  largeS3SubmitSizes: [1_000, 10_000],
+  largeS3SubmitLongPromptChars: 500,
   largeSubmitSamples: 2,
 };

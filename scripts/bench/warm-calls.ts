@@ -1,6 +1,6 @@
 /**
- * Measurement 3: time per warm call of the retrieve handler next to a raw fetch of the same
- * emulator endpoint in the same process.
+ * Measurement 3: time per warm call of the retrieve handler next to a raw fetch and a raw
+ * node:http request of the same emulator endpoint in the same process.
  */
 import { type BenchContext, BENCH_API_KEY, resultPath, writeWorkFile } from './context';
 import { runChild } from './child-process';
@@ -15,6 +15,8 @@ export interface WarmCallsSummary {
   readonly handlerMs: Summary;
   readonly sdkVariantMs: Summary;
   readonly rawFetchMs: Summary;
+  /** A node:http request with a keep-alive agent, the transport that the handler uses. */
+  readonly rawHttpMs: Summary;
   /** Median handler call over median raw fetch. */
   readonly handlerRatio: number;
   /** Median SDK variant call over median raw fetch. */
@@ -42,10 +44,12 @@ export async function measureWarmCalls(context: BenchContext): Promise<WarmCalls
   const handlerMs = summarize(result.handlerMs);
   const sdkVariantMs = summarize(result.sdkVariantMs);
   const rawFetchMs = summarize(result.rawFetchMs);
+  const rawHttpMs = summarize(result.rawHttpMs);
   return {
     handlerMs,
     sdkVariantMs,
     rawFetchMs,
+    rawHttpMs,
     handlerRatio: handlerMs.median / rawFetchMs.median,
     sdkVariantRatio: sdkVariantMs.median / rawFetchMs.median,
   };

@@ -4,10 +4,11 @@
  * environment. Usage: node invoke-once.js BUNDLE EVENT_FILE RESULT_FILE
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { Agent } from 'node:http';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { type HandlerModule, lambdaContext } from './lambda-context';
-import { installLoopbackGuard } from './loopback-guard';
+import { installLoopbackGuard } from '../../../test/loopback-guard';
 import { peakRssKb } from './peak-rss';
 
 /** Result that the child writes to RESULT_FILE, in milliseconds and kilobytes. */
@@ -32,6 +33,9 @@ async function main(): Promise<void> {
     throw new Error('Usage: node invoke-once.js BUNDLE EVENT_FILE RESULT_FILE');
   }
 
+  // The Lambda runtime interface client loads node:http and creates its keep-alive Agent before
+  // it imports the handler (src/client/rapid-client.ts), so a handler finds both ready.
+  const runtimeAgent = new Agent({ keepAlive: true, maxSockets: 1 });
   const loadModule = createRequire(__filename);
   const startedMs = performance.now();
   const handlerModule = loadModule(bundlePath) as HandlerModule;
@@ -58,6 +62,7 @@ async function main(): Promise<void> {
     error,
   };
   writeFileSync(resultFile, JSON.stringify(result));
+  runtimeAgent.destroy();
   // Keep-alive sockets of fetch and the AWS SDK would hold the process open.
   process.exit(0);
 }

@@ -9,7 +9,7 @@ import { startEmulator } from '../../../emulator';
 import { runLocalExecution } from '../../../local/run';
 import { BENCH_API_KEY } from '../context';
 import { batchRequests } from '../events';
-import { installLoopbackGuard } from './loopback-guard';
+import { installLoopbackGuard } from '../../../test/loopback-guard';
 import { peakRssKb } from './peak-rss';
 
 /** Result that the child writes to RESULT_FILE. */

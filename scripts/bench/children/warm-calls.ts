@@ -1,13 +1,14 @@
 /**
  * Child process of the warm-overhead measurement: times warm calls of the retrieve handler, of
- * its SDK variant and of a raw fetch of the same endpoint, interleaved so that all three see
- * the same machine state. Usage: node warm-calls.js CONFIG_FILE RESULT_FILE
+ * its SDK variant, of a raw fetch and of a raw node:http request of the same endpoint,
+ * interleaved so that all four see the same machine state. Usage: node warm-calls.js CONFIG_FILE RESULT_FILE
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { type HandlerModule, lambdaContext } from './lambda-context';
-import { installLoopbackGuard } from './loopback-guard';
+import { installLoopbackGuard } from '../../../test/loopback-guard';
 
 /** Settings that the parent writes to CONFIG_FILE. */
 export interface WarmCallsConfig {
@@ -25,6 +26,7 @@ export interface WarmCallsResult {
   readonly handlerMs: number[];
   readonly sdkVariantMs: number[];
   readonly rawFetchMs: number[];
+  readonly rawHttpMs: number[];
 }
 
 type Call = () => Promise<unknown>;
@@ -42,6 +44,7 @@ async function main(): Promise<void> {
   const sdkVariant = loadModule(config.sdkVariantBundle) as HandlerModule;
   const event = { batchId: config.batchId, anthropicVersion: '2023-06-01', pollCount: 1 };
   const context = lambdaContext('retrieveMessageBatch');
+  const agent = new Agent({ keepAlive: true });
   const url = `${config.apiUrl}/v1/messages/batches/${encodeURIComponent(config.batchId)}`;
 
   const headers = {
@@ -53,9 +56,10 @@ async function main(): Promise<void> {
     () => handler.handler(event, context),
     () => sdkVariant.handler(event, context),
     async () => (await fetch(url, { headers })).json(),
+    () => httpGetJson(url, headers, agent),
   ];
 
-  const timings: number[][] = [[], [], []];
+  const timings: number[][] = [[], [], [], []];
   for (let index = 0; index < config.warmUpCalls + config.calls; index += 1) {
     for (let offset = 0; offset < calls.length; offset += 1) {
       const clientIndex = (index + offset) % calls.length;
@@ -65,10 +69,23 @@ async function main(): Promise<void> {
     }
   }
 
-  const [handlerMs = [], sdkVariantMs = [], rawFetchMs = []] = timings;
-  const result: WarmCallsResult = { handlerMs, sdkVariantMs, rawFetchMs };
+  const [handlerMs = [], sdkVariantMs = [], rawFetchMs = [], rawHttpMs = []] = timings;
+  const result: WarmCallsResult = { handlerMs, sdkVariantMs, rawFetchMs, rawHttpMs };
   writeFileSync(resultFile, JSON.stringify(result));
   process.exit(0);
+}
+
+function httpGetJson(url: string, headers: Record<string, string>, agent: Agent): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    request(url, { headers, agent }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+      response.on('error', reject);
+    })
+      .on('error', reject)
+      .end();
+  });
 }
 
 main().catch((error: unknown) => {

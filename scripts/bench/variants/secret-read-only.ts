@@ -1,7 +1,7 @@
 /**
- * Bench-only handler that reads the API key through the project's key path (Powertools
- * parameters and the AWS SDK client, from Secrets Manager) and calls no API, to show how much
- * of a handler's cold start is the secret read.
+ * Bench-only handler that reads the API key through the handlers' own path (a signed
+ * GetSecretValue over node:http to the local Secrets Manager stand-in) and calls no API, to show
+ * how much of a handler's cold start is the secret read.
  */
 import { getApiKey } from '../../../lambdas/shared/api-key';
 
