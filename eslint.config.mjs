@@ -22,7 +22,7 @@ export default tseslint.config(
     },
   },
   {
-    // Handlers log through the Powertools Logger so every line is structured JSON.
+    // Handlers log through lambdas/shared/logger.ts so every line is structured JSON.
     files: ['lambdas/**/*.ts'],
     rules: { 'no-console': 'error' },
   },

@@ -89,7 +89,7 @@ export async function measureLargeS3Submits(
         ANTHROPIC_BASE_URL: emulator.url,
         REQUESTS_BUCKET: BUCKET,
         REQUESTS_PREFIX: '',
-        POWERTOOLS_LOG_LEVEL: 'WARN',
+        LOG_LEVEL: 'WARN',
         BENCH_API_KEY: API_KEY,
         ...(options.childNodeOptions === undefined
           ? {}

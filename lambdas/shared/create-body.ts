@@ -47,7 +47,7 @@ export interface CreateBodyProgress {
 const BODY_START = '{"requests":[';
 const BODY_END = ']}';
 const COMMA = ',';
-/** Output is handed on in pieces of about this size, so that fetch gets few, large chunks. */
+/** Output is handed on in pieces of about this size, so that the upload writes few, large chunks. */
 const FLUSH_BYTES = 64 * 1024;
 
 /**

@@ -47,35 +47,33 @@ export function sha256(data: string | Uint8Array): Uint8Array {
   view.setUint32(padded.length - 8, Math.floor(bits / 2 ** 32));
   view.setUint32(padded.length - 4, bits >>> 0);
 
+  // Plain locals and non-null indexes: a cold start runs this in V8's interpreter, where every
+  // extra operation per round counts. Every index is in range.
   const hash = Uint32Array.from(INITIAL_HASH);
-  const schedule = new Uint32Array(64);
+  const w = new Uint32Array(64);
   for (let offset = 0; offset < padded.length; offset += BLOCK_BYTES) {
-    for (let i = 0; i < 16; i += 1) schedule[i] = view.getUint32(offset + i * 4);
+    for (let i = 0; i < 16; i += 1) w[i] = view.getUint32(offset + i * 4);
     for (let i = 16; i < 64; i += 1) {
-      const early = schedule[i - 15] ?? 0;
-      const late = schedule[i - 2] ?? 0;
+      const early = w[i - 15]!;
+      const late = w[i - 2]!;
       const sigma0 = rotateRight(early, 7) ^ rotateRight(early, 18) ^ (early >>> 3);
       const sigma1 = rotateRight(late, 17) ^ rotateRight(late, 19) ^ (late >>> 10);
-      schedule[i] = (schedule[i - 16] ?? 0) + sigma0 + (schedule[i - 7] ?? 0) + sigma1;
+      w[i] = w[i - 16]! + sigma0 + w[i - 7]! + sigma1;
     }
-    const word = (index: number): number => hash[index] ?? 0;
-    let [a, b, c, d, e, f, g, h] = [
-      word(0),
-      word(1),
-      word(2),
-      word(3),
-      word(4),
-      word(5),
-      word(6),
-      word(7),
-    ];
+    let a = hash[0]!;
+    let b = hash[1]!;
+    let c = hash[2]!;
+    let d = hash[3]!;
+    let e = hash[4]!;
+    let f = hash[5]!;
+    let g = hash[6]!;
+    let h = hash[7]!;
     for (let i = 0; i < 64; i += 1) {
       const sum1 = rotateRight(e, 6) ^ rotateRight(e, 11) ^ rotateRight(e, 25);
       const choose = (e & f) ^ (~e & g);
-      const temp1 = (h + sum1 + choose + (ROUND_CONSTANTS[i] ?? 0) + (schedule[i] ?? 0)) | 0;
+      const temp1 = (h + sum1 + choose + ROUND_CONSTANTS[i]! + w[i]!) | 0;
       const sum0 = rotateRight(a, 2) ^ rotateRight(a, 13) ^ rotateRight(a, 22);
       const majority = (a & b) ^ (a & c) ^ (b & c);
-      const temp2 = (sum0 + majority) | 0;
       h = g;
       g = f;
       f = e;
@@ -83,15 +81,21 @@ export function sha256(data: string | Uint8Array): Uint8Array {
       d = c;
       c = b;
       b = a;
-      a = (temp1 + temp2) | 0;
+      a = (temp1 + sum0 + majority) | 0;
     }
-    const worked = [a, b, c, d, e, f, g, h];
-    for (let i = 0; i < 8; i += 1) hash[i] = (hash[i] ?? 0) + (worked[i] ?? 0);
+    hash[0]! += a;
+    hash[1]! += b;
+    hash[2]! += c;
+    hash[3]! += d;
+    hash[4]! += e;
+    hash[5]! += f;
+    hash[6]! += g;
+    hash[7]! += h;
   }
 
   const digest = new Uint8Array(32);
   const digestView = new DataView(digest.buffer);
-  for (let i = 0; i < 8; i += 1) digestView.setUint32(i * 4, hash[i] ?? 0);
+  for (let i = 0; i < 8; i += 1) digestView.setUint32(i * 4, hash[i]!);
   return digest;
 }
 

@@ -96,6 +96,8 @@ export interface HandlerBundles {
   readonly secretReadOnly: BuiltBundle;
   /** A handler that only makes one raw node:http request for a batch. */
   readonly httpOnly: BuiltBundle;
+  /** A handler that makes two raw node:http requests: the secret's endpoint, then a batch. */
+  readonly twoRequests: BuiltBundle;
   /** A handler that only makes one raw fetch of a batch. */
   readonly fetchOnly: BuiltBundle;
 }
@@ -126,11 +128,12 @@ export async function bundleHandlers(outDir: string): Promise<HandlerBundles> {
       bundleLambda('empty', variant('empty-handler.ts'), outDir),
       bundleLambda('secret-read-only', variant('secret-read-only.ts'), outDir),
       bundleLambda('http-only', variant('http-only.ts'), outDir),
+      bundleLambda('two-requests', variant('two-requests.ts'), outDir),
       bundleLambda('fetch-only', variant('fetch-only.ts'), outDir),
     ]),
   ]);
-  const [empty, secretReadOnly, httpOnly, fetchOnly] = baselines;
-  return { handlers, sdkVariants, empty, secretReadOnly, httpOnly, fetchOnly };
+  const [empty, secretReadOnly, httpOnly, twoRequests, fetchOnly] = baselines;
+  return { handlers, sdkVariants, empty, secretReadOnly, httpOnly, twoRequests, fetchOnly };
 }
 
 /** Scripts that the benchmark runs in child processes, bundled to plain JavaScript. */

@@ -78,6 +78,12 @@ function coldStartSubjects(context: BenchContext): Subject[] {
       event: 'poll',
     },
     {
+      name: 'two-requests',
+      description: 'two raw node:http requests only: the secret endpoint, then a batch',
+      bundle: bundles.twoRequests,
+      event: 'poll',
+    },
+    {
       name: 'fetch-only',
       description: 'one raw fetch of a batch only',
       bundle: bundles.fetchOnly,

@@ -57,6 +57,7 @@ function coldStartFindings(result: ColdStartResult): string {
   };
   const lines = [
     `- One raw node:http request for a batch: ${over('http-only')} above the empty handler. Every handler makes at least one.`,
+    `- Two raw node:http requests, to the secret's endpoint and then for a batch, with no signing, checks or logging: ${over('two-requests')}. This is the floor of any handler that reads the key over the network on a cold start and then calls the API.`,
     `- Reading the key (one signed GetSecretValue request): ${over('secret-read-only')}.`,
     `- One raw fetch, whose first use makes Node.js load its fetch implementation: ${over('fetch-only')}. This is why the handlers use node:http.`,
   ];

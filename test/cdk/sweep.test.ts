@@ -194,7 +194,7 @@ describe('sweep permissions', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Timeout: 120,
       Environment: {
-        Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'claude-batch-teardown' }),
+        Variables: Match.objectLike({ SERVICE_NAME: 'claude-batch-teardown' }),
       },
     });
   });

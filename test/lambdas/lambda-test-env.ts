@@ -74,7 +74,7 @@ export interface LogCapture {
 }
 
 /**
- * Captures what the Powertools Logger writes, without passing it through. It writes info lines
+ * Captures what the handlers' logger writes, without passing it through. It writes info lines
  * to stdout and warn and error lines to stderr.
  */
 export function captureLogs(): LogCapture {

@@ -284,7 +284,7 @@ describe('selectBatches input validation', () => {
   let handler: (event: unknown) => Promise<unknown>;
 
   beforeAll(async () => {
-    process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+    process.env.LOG_LEVEL = 'SILENT';
     ({ handler } = await import('../../lambdas/select-batches'));
   });
 
