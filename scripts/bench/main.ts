@@ -119,7 +119,9 @@ async function measureAll(
     const coldStarts = await measureColdStarts(context);
     progress(`warm calls: ${settings.warmCalls} per client`);
     const warmCalls = await measureWarmCalls(context);
-    progress(`large submits: ${settings.largeSubmitSizes.join(', ')} requests`);
+    progress(
+      `large submits: ${settings.largeSubmitSizes.join(', ')} requests inline, ${settings.largeS3SubmitSizes.join(', ')} from S3`,
+    );
     const largeSubmits = await measureLargeSubmits(context);
     progress(`transitions: runs with ${settings.pollRetries.join(', ')} poll retries`);
     const transitions = await measureTransitions(settings, deployed.teardownProps);
