@@ -65,8 +65,18 @@ export async function getApiKey(options: { forceRefresh?: boolean } = {}): Promi
       'API_KEY_SECRET_ID is not set; set it to the name or ARN of the Secrets Manager secret that contains the Anthropic API key.',
     );
   }
-  const secretValue = await readSecret(secretId, forceRefresh);
-  return checkKeyShape(extractApiKey(secretValue, secretId), describeApiKeySource());
+  const maxAgeSeconds = readCacheSeconds();
+  const cached = keyCache.get(secretId);
+  if (!forceRefresh && cached !== undefined && cached.expiresAtMs > Date.now()) {
+    return cached.apiKey;
+  }
+  const secretValue = await readSecret(secretId);
+  const apiKey = checkKeyShape(extractApiKey(secretValue, secretId), describeApiKeySource());
+  // Only a usable key is cached, so that a fixed secret is read again on the next call.
+  if (maxAgeSeconds > 0) {
+    keyCache.set(secretId, { apiKey, expiresAtMs: Date.now() + maxAgeSeconds * 1000 });
+  }
+  return apiKey;
 }
 
 /**
@@ -104,33 +114,38 @@ async function readFromProvider(provider: ApiKeyProvider, forceRefresh: boolean)
   }
 }
 
-/** Values read from Secrets Manager, by secret id, with the time they expire. */
-const secretCache = new Map<string, { value: SecretValue; expiresAtMs: number }>();
+/** Keys read from Secrets Manager and checked, by secret id, with the time they expire. */
+const keyCache = new Map<string, { apiKey: string; expiresAtMs: number }>();
 
-/** Empties the cache of secret values, so that the next read goes to Secrets Manager. */
+/** Empties the key cache, so that the next read goes to Secrets Manager. */
 export function clearApiKeyCache(): void {
-  secretCache.clear();
+  keyCache.clear();
 }
 
-async function readSecret(secretId: string, forceRefresh: boolean): Promise<SecretValue> {
-  const maxAgeSeconds = readCacheSeconds();
-  const cached = secretCache.get(secretId);
-  if (!forceRefresh && cached !== undefined && cached.expiresAtMs > Date.now()) {
-    return cached.value;
+/** Attempts of one secret read; the AWS SDKs make 3 by default too. */
+const SECRET_READ_ATTEMPTS = 3;
+
+/**
+ * Reads the secret, trying again after a throttling error, a 5xx or a failed connection, with
+ * a short jittered wait, as the AWS SDK client that this replaced did. A timeout is not tried
+ * again, because it has used HTTP_TIMEOUT_MS of the Lambda timeout already.
+ */
+async function readSecret(secretId: string): Promise<SecretValue> {
+  const timeoutMs = readApiConfig().httpTimeoutMs;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await getSecretValue(secretId, timeoutMs);
+    } catch (error) {
+      const transient = error instanceof SecretReadError && error.transient;
+      if (!transient || attempt >= SECRET_READ_ATTEMPTS) {
+        throw new ApiKeyUnavailableError(
+          `Could not read the API key: Secrets Manager secret "${secretId}" ${describeReadFailure(error)}.`,
+          { cause: error },
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 100 * 2 ** attempt));
+    }
   }
-  let value: SecretValue;
-  try {
-    value = await getSecretValue(secretId, readApiConfig().httpTimeoutMs);
-  } catch (error) {
-    throw new ApiKeyUnavailableError(
-      `Could not read the API key: Secrets Manager secret "${secretId}" ${describeReadFailure(error)}.`,
-      { cause: error },
-    );
-  }
-  if (maxAgeSeconds > 0) {
-    secretCache.set(secretId, { value, expiresAtMs: Date.now() + maxAgeSeconds * 1000 });
-  }
-  return value;
 }
 
 function readCacheSeconds(): number {

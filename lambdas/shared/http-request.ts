@@ -46,7 +46,10 @@ export class HttpTimeoutError extends Error {
 /** The connection failed before a complete response arrived. */
 export class HttpConnectionError extends Error {
   override name = 'HttpConnectionError';
-  /** Node's error code, such as ECONNREFUSED, or `no error code`. */
+  /**
+   * Node's error code, such as ECONNREFUSED, or `no error code`, or ERESPONSETOOLARGE for a body
+   * over 8 MiB.
+   */
   readonly code: string;
   /**
    * False when the failure came before the connection (and TLS, for https) was established,
@@ -68,6 +71,12 @@ export class HttpConnectionError extends Error {
  * checked against the clock before each request.
  */
 const MAX_IDLE_MS = 4_000;
+
+/**
+ * Largest response body read, in bytes. The largest expected answer, a page of 1,000 batches,
+ * is under 1 MB; a server that sends more is cut off before it can exhaust the function's memory.
+ */
+const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 /**
  * How long a streamed upload waits for `100 Continue` before it starts anyway, for servers that
@@ -134,6 +143,7 @@ export function sendHttpRequest(request: HttpRequest): Promise<HttpResponse> {
     let connected = false;
     let responded = false;
     let settled = false;
+    let uploadStarted = false;
     const outgoing = transport.request(request.url, { method: request.method, headers, agent });
     const timer = setTimeout(() => {
       fail(new HttpTimeoutError(`No complete response within ${request.timeoutMs} ms`));
@@ -163,7 +173,9 @@ export function sendHttpRequest(request: HttpRequest): Promise<HttpResponse> {
     }
     function startUpload(): void {
       clearTimeout(continueTimer);
-      if (responded || settled || typeof body !== 'object') return;
+      // 100 Continue may still arrive after the fallback timer has started the upload.
+      if (uploadStarted || responded || settled || typeof body !== 'object') return;
+      uploadStarted = true;
       writeStreamedBody(outgoing, body).then(
         () => {
           if (!outgoing.destroyed) outgoing.end();
@@ -185,7 +197,15 @@ export function sendHttpRequest(request: HttpRequest): Promise<HttpResponse> {
     outgoing.on('response', (incoming) => {
       responded = true;
       const chunks: Buffer[] = [];
-      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+      let receivedBytes = 0;
+      incoming.on('data', (chunk: Buffer) => {
+        receivedBytes += chunk.length;
+        if (receivedBytes > MAX_RESPONSE_BYTES) {
+          fail(new HttpConnectionError('ERESPONSETOOLARGE', true));
+          return;
+        }
+        chunks.push(chunk);
+      });
       incoming.on('error', (error: NodeJS.ErrnoException) => fail(connectionError(error, true)));
       incoming.on('end', () => {
         if (!incoming.complete) {

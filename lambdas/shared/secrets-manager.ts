@@ -11,15 +11,33 @@ import { HttpConnectionError, HttpTimeoutError, sendHttpRequest } from './http-r
 import { isPlainObject } from './input-values';
 import { signRequest } from './sigv4';
 
+/** Error names with which AWS asks the caller to slow down. */
+const THROTTLING_ERRORS = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+]);
+
+/** Longest error name kept from a response. */
+const MAX_ERROR_TYPE_LENGTH = 100;
+
 /** GetSecretValue failed; `errorType` is the AWS error name or what went wrong instead. */
 export class SecretReadError extends Error {
   override name = 'SecretReadError';
   /** Such as ResourceNotFoundException, AccessDeniedException, TimeoutError or ECONNREFUSED. */
   readonly errorType: string;
+  /** A throttling error, a 5xx or a failed connection, which a new attempt may not meet. */
+  readonly transient: boolean;
 
-  constructor(errorType: string, message: string, options?: ErrorOptions) {
+  constructor(
+    errorType: string,
+    message: string,
+    options?: ErrorOptions & { transient?: boolean },
+  ) {
     super(message, options);
     this.errorType = errorType;
+    this.transient = options?.transient ?? false;
   }
 }
 
@@ -82,7 +100,10 @@ export async function getSecretValue(
   const parsed = parseJson(response.bodyText);
   if (response.status !== 200) {
     const errorType = awsErrorType(parsed, response.headers.get('x-amzn-errortype'));
-    throw new SecretReadError(errorType, `GetSecretValue returned HTTP ${response.status}`);
+    const transient = response.status >= 500 || THROTTLING_ERRORS.has(errorType);
+    throw new SecretReadError(errorType, `GetSecretValue returned HTTP ${response.status}`, {
+      transient,
+    });
   }
   if (isPlainObject(parsed) && typeof parsed.SecretString === 'string') return parsed.SecretString;
   if (isPlainObject(parsed) && typeof parsed.SecretBinary === 'string') {
@@ -98,7 +119,8 @@ export async function getSecretValue(
  * http:// to a host other than loopback.
  */
 export function secretsManagerEndpoint(region: string, env: NodeJS.ProcessEnv): URL {
-  const override = env.AWS_ENDPOINT_URL_SECRETS_MANAGER ?? env.AWS_ENDPOINT_URL;
+  // An empty variable counts as unset, so an empty service variable falls back to the general one.
+  const override = env.AWS_ENDPOINT_URL_SECRETS_MANAGER || env.AWS_ENDPOINT_URL;
   if (override === undefined || override === '') {
     const host = env.AWS_USE_FIPS_ENDPOINT === 'true' ? 'secretsmanager-fips' : 'secretsmanager';
     const domain = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
@@ -135,6 +157,7 @@ function transportError(error: unknown, url: URL, timeoutMs: number): unknown {
   if (error instanceof HttpConnectionError) {
     return new SecretReadError(error.code, `the connection to ${url.host} failed`, {
       cause: error,
+      transient: true,
     });
   }
   return error;
@@ -144,7 +167,9 @@ function transportError(error: unknown, url: URL, timeoutMs: number): unknown {
 function awsErrorType(body: unknown, header: string | undefined): string {
   const type = isPlainObject(body) && typeof body.__type === 'string' ? body.__type : header;
   const name = type?.split('#').pop()?.split(':')[0];
-  return name === undefined || name === '' ? 'UnknownError' : name;
+  if (name === undefined || name === '') return 'UnknownError';
+  // The name goes into the error message, so a server cannot make that message arbitrarily long.
+  return name.length > MAX_ERROR_TYPE_LENGTH ? `${name.slice(0, MAX_ERROR_TYPE_LENGTH)}…` : name;
 }
 
 function parseJson(text: string): unknown {

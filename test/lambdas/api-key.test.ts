@@ -155,6 +155,34 @@ async function catchApiKeyErrorWithReply(send: Reply): Promise<ApiKeyUnavailable
   }
 }
 
+/**
+ * Starts a server on 127.0.0.1 that answers its requests with `replies` in turn, the last one
+ * for every request after, points the function at it, and returns its request counter.
+ */
+async function useReplySequence(
+  replies: Reply[],
+): Promise<{ requests: () => number; close: () => Promise<void> }> {
+  let requests = 0;
+  const server = createServer((req, res) => {
+    const send = replies[Math.min(requests, replies.length - 1)];
+    requests += 1;
+    req.resume();
+    req.on('end', () => send?.(res));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = `http://127.0.0.1:${port}`;
+  return {
+    requests: () => requests,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+const SECRET_REPLY = reply(200, JSON.stringify({ Name: SECRET_ID, SecretString: SECRET_VALUE }));
+
 beforeAll(async () => {
   allowOnlyLoopbackConnections();
   standIn = await startSecretsManagerServer({
@@ -358,6 +386,12 @@ describe('GetSecretValue request', () => {
     await expect(getApiKey()).resolves.toBe(SECRET_VALUE);
   });
 
+  it('treats an empty AWS_ENDPOINT_URL_SECRETS_MANAGER as unset', async () => {
+    setEnv({ AWS_ENDPOINT_URL_SECRETS_MANAGER: '', AWS_ENDPOINT_URL: standIn.endpoint });
+
+    await expect(getApiKey()).resolves.toBe(SECRET_VALUE);
+  });
+
   it('returns SecretBinary as bytes', async () => {
     const value = await getSecretValue(BINARY_SECRET_ID, 5_000);
 
@@ -547,6 +581,60 @@ describe('Secrets Manager read failures', () => {
     expect(error.message).toContain(
       `Secrets Manager secret "${SECRET_ID}" could not be read (${reason}); check that it exists and that this function may read it`,
     );
+  });
+});
+
+describe('Secrets Manager transient failures', () => {
+  it.each([
+    { name: 'a throttling error', first: awsError('ThrottlingException') },
+    { name: 'a 500', first: reply(500, '{"__type":"InternalServiceError"}') },
+    { name: 'a reset connection', first: (res: ServerResponse) => res.socket?.destroy() },
+  ])('reads the key after $name', async ({ first }) => {
+    const server = await useReplySequence([first, SECRET_REPLY]);
+
+    const apiKey = await getApiKey().finally(() => server.close());
+
+    expect(apiKey).toBe(SECRET_VALUE);
+    expect(server.requests()).toBe(2);
+  });
+
+  it('gives up after 3 attempts', async () => {
+    const server = await useReplySequence([awsError('ThrottlingException')]);
+
+    const error = await catchApiKeyError().finally(() => server.close());
+
+    expect(server.requests()).toBe(3);
+    expect(error.message).toContain('could not be read (ThrottlingException');
+  });
+
+  it('does not try a denied read again', async () => {
+    const server = await useReplySequence([awsError('AccessDeniedException'), SECRET_REPLY]);
+
+    const error = await catchApiKeyError().finally(() => server.close());
+
+    expect(server.requests()).toBe(1);
+    expect(error.message).toContain('AccessDeniedException');
+  });
+
+  it('shortens a very long error name', async () => {
+    const server = await useReplySequence([awsError(`Odd${'x'.repeat(5_000)}`)]);
+
+    const error = await catchApiKeyError().finally(() => server.close());
+
+    expect(error.message.length).toBeLessThan(1_000);
+    expect(error.message).toContain('Oddxxx');
+  });
+});
+
+describe('key cache', () => {
+  it('does not keep a key that failed its check', async () => {
+    standIn.setSecret(SECRET_ID, '   ');
+    await catchApiKeyError();
+    standIn.setSecret(SECRET_ID, SECRET_VALUE);
+    const before = standIn.requestCount();
+
+    await expect(getApiKey()).resolves.toBe(SECRET_VALUE);
+    expect(standIn.requestCount()).toBe(before + 1);
   });
 });
 

@@ -199,6 +199,28 @@ describe('sendHttpRequest with a streamed body', () => {
     expect(Date.now() - startedMs).toBeGreaterThanOrEqual(900);
   });
 
+  it('uploads once when 100 Continue comes after the upload has started', async () => {
+    let iterations = 0;
+    const body: AsyncIterable<Uint8Array> = {
+      [Symbol.asyncIterator]: () => {
+        iterations += 1;
+        return chunks(['once'])[Symbol.asyncIterator]();
+      },
+    };
+    server = await startServer(
+      () => undefined,
+      (req, res) => {
+        setTimeout(() => res.writeContinue(), 1_300);
+        void readBody(req).then((text) => setTimeout(() => res.end(text), 400));
+      },
+    );
+
+    const response = await sendHttpRequest({ ...GET, method: 'POST', url: server.url, body });
+
+    expect(response.bodyText).toBe('once');
+    expect(iterations).toBe(1);
+  });
+
   it('destroys the connection and rethrows when the source fails', async () => {
     let received = '';
     let ended = false;
@@ -221,6 +243,23 @@ describe('sendHttpRequest with a streamed body', () => {
     await expect(sent).rejects.toThrow('source failed');
     expect(received).toBe('firstsecond');
     expect(ended).toBe(false);
+  });
+});
+
+describe('sendHttpRequest response size', () => {
+  it('stops reading a body over 8 MiB', async () => {
+    server = await startServer((_req, res) => {
+      const chunk = Buffer.alloc(1024 * 1024, 0x20);
+      for (let i = 0; i < 9; i += 1) res.write(chunk);
+      res.end();
+    });
+
+    const error: unknown = await sendHttpRequest({ ...GET, url: server.url }).catch(
+      (e: unknown) => e,
+    );
+
+    expect(error).toBeInstanceOf(HttpConnectionError);
+    expect((error as HttpConnectionError).code).toBe('ERESPONSETOOLARGE');
   });
 });
 
