@@ -7,11 +7,12 @@
  */
 import { type BatchSummary, toBatchSummary } from './batch-summary';
 import { readApiConfig } from './config';
-import { sendHttpRequest } from './http-request';
+import { type HttpResponse, sendHttpRequest } from './http-request';
 import { logger } from './logger';
 import { type CallContext } from './operations';
 import { errorFromRequestFailure } from './request-errors';
-import { type ApiResponse, errorFromResponse, unexpectedBodyError } from './response-errors';
+import { errorFromResponse, unexpectedBodyError } from './response-errors';
+import { type ApiResponse, readResponse, shorten } from './response-fields';
 import { isPlainObject } from './input-values';
 import type { BatchRequest } from './validate-input';
 
@@ -38,9 +39,8 @@ interface ApiCall extends CallContext {
   readonly upload?: true;
 }
 
-interface ParsedResponse {
+interface TimedResponse {
   readonly response: ApiResponse;
-  readonly body: unknown;
   readonly durationMs: number;
 }
 
@@ -116,12 +116,12 @@ export async function deleteMessageBatch(
     method: 'DELETE',
     pathSuffix: `/${encodeURIComponent(batchId)}`,
   };
-  const { response, body, durationMs } = await send(call, options);
+  const { response, durationMs } = await send(call, options);
   logApiCall(call, response, durationMs);
-  const deletedId = isPlainObject(body) ? body.id : undefined;
+  const deletedId = isPlainObject(response.body) ? response.body.id : undefined;
   if (typeof deletedId !== 'string' || deletedId === '') {
     const problem = 'the body has no id of the deleted batch';
-    throw unexpectedBodyError(response, call, problem, redactor(options));
+    throw unexpectedBodyError(response, call, problem);
   }
   return { id: deletedId };
 }
@@ -145,17 +145,13 @@ export async function listMessageBatches(
     method: 'GET',
     pathSuffix: `?${query.toString()}`,
   };
-  const { response, body, durationMs } = await send(call, options);
+  const { response, durationMs } = await send(call, options);
+  const { body } = response;
   logApiCall(call, response, durationMs);
   const rows = isPlainObject(body) && Array.isArray(body.data) ? body.data : undefined;
   const summaries = rows?.map(toBatchSummary);
   if (!isPlainObject(body) || summaries === undefined || summaries.some((s) => 'problem' in s)) {
-    throw unexpectedBodyError(
-      response,
-      call,
-      'the body is not a page of batches',
-      redactor(options),
-    );
+    throw unexpectedBodyError(response, call, 'the body is not a page of batches');
   }
   return {
     data: summaries as BatchSummary[],
@@ -166,38 +162,35 @@ export async function listMessageBatches(
 
 /** Sends a call that returns a MessageBatch and copies its summary fields. */
 async function callForBatch(call: ApiCall, options: ApiCallOptions): Promise<BatchSummary> {
-  const { response, body, durationMs } = await send(call, options);
-  const summary = toBatchSummary(body);
+  const { response, durationMs } = await send(call, options);
+  const summary = toBatchSummary(response.body);
   if ('problem' in summary) {
     logApiCall(call, response, durationMs);
-    throw unexpectedBodyError(
-      response,
-      call,
-      `the body is not a MessageBatch: ${summary.problem}`,
-      redactor(options),
-    );
+    throw unexpectedBodyError(response, call, `the body is not a MessageBatch: ${summary.problem}`);
   }
-  logApiCall({ ...call, batchId: summary.id }, response, durationMs, summary.processing_status);
+  const describedId = shorten(summary.id);
+  logApiCall({ ...call, batchId: describedId }, response, durationMs, summary.processing_status);
   if (call.batchId !== undefined && summary.id !== call.batchId) {
-    const problem = `the body describes batch ${summary.id}, not the requested one`;
-    throw unexpectedBodyError(response, call, problem, redactor(options));
+    const problem = `the body describes batch ${describedId}, not the requested one`;
+    throw unexpectedBodyError(response, call, problem);
   }
   return summary;
 }
 
 /**
- * Makes the one HTTP attempt and parses a 2xx JSON body. Throws the mapped error for a failed
- * connection, a timeout, an error status or a body that is not JSON.
+ * Makes the one HTTP attempt and parses a 2xx JSON body, with the API key replaced in every
+ * string of the response. Throws the mapped error for a failed connection, a timeout, an error
+ * status or a body that is not JSON.
  */
-async function send(call: ApiCall, options: ApiCallOptions): Promise<ParsedResponse> {
+async function send(call: ApiCall, options: ApiCallOptions): Promise<TimedResponse> {
   const config = readApiConfig();
   const settings = call.upload
     ? { ...config, httpTimeoutMs: config.uploadTimeoutMs, timeoutVariable: 'UPLOAD_TIMEOUT_MS' }
     : config;
   const startedMs = performance.now();
-  let response: ApiResponse;
+  let received: HttpResponse;
   try {
-    response = await sendOnce(
+    received = await sendOnce(
       `${config.baseUrl}${BATCHES_PATH}${call.pathSuffix}`,
       call,
       options,
@@ -207,16 +200,17 @@ async function send(call: ApiCall, options: ApiCallOptions): Promise<ParsedRespo
     throw errorFromRequestFailure(error, call, settings) ?? error;
   }
   const durationMs = Math.round(performance.now() - startedMs);
+  // Everything below reads the response through this view, never through `received`.
+  const response = readResponse(received, options.apiKey);
   if (response.status < 200 || response.status > 299) {
     logApiCall(call, response, durationMs);
-    throw errorFromResponse(response, call, redactor(options));
+    throw errorFromResponse(response, call);
   }
-  try {
-    return { response, body: JSON.parse(response.bodyText), durationMs };
-  } catch {
+  if (response.body === undefined) {
     logApiCall(call, response, durationMs);
-    throw unexpectedBodyError(response, call, 'the body is not JSON', redactor(options));
+    throw unexpectedBodyError(response, call, 'the body is not JSON');
   }
+  return { response, durationMs };
 }
 
 function sendOnce(
@@ -224,7 +218,7 @@ function sendOnce(
   call: ApiCall,
   options: ApiCallOptions,
   timeoutMs: number,
-): Promise<ApiResponse> {
+): Promise<HttpResponse> {
   return sendHttpRequest({
     method: call.method,
     url: new URL(url),
@@ -255,10 +249,4 @@ function logApiCall(
     requestId: response.headers.get('request-id'),
     durationMs,
   });
-}
-
-/** Returns a function that replaces the API key in quoted response text. */
-function redactor(options: ApiCallOptions): (text: string) => string {
-  if (options.apiKey === '') return (text) => text;
-  return (text) => text.split(options.apiKey).join('[redacted API key]');
 }

@@ -1,6 +1,10 @@
 /**
  * Maps a Message Batches API response with an error status, or with a 2xx body that is not the
  * expected JSON, to the error class that the state machine routes on.
+ *
+ * The response comes from `readResponse`, which has already replaced the API key in every string.
+ * A message quotes identifiers from it cut to MAX_FIELD_CHARS (200) and a body excerpt cut to
+ * MAX_QUOTED_CHARS (100), so its length stays bounded whatever the server sends.
  */
 import {
   type ApiError,
@@ -18,24 +22,15 @@ import {
   ServerError,
   UnexpectedResponseError,
 } from './errors';
-import type { ResponseHeaders } from './http-request';
 import { type CallContext, describeAction } from './operations';
 import {
+  type ApiResponse,
   parseErrorBody,
   parseRetryAfterSeconds,
   parseShouldRetry,
   type ParsedErrorBody,
+  shorten,
 } from './response-fields';
-
-/** An HTTP response with its body read as text. */
-export interface ApiResponse {
-  readonly status: number;
-  readonly headers: ResponseHeaders;
-  readonly bodyText: string;
-}
-
-/** Removes secrets, such as the API key, from text quoted in an error message. */
-export type Redactor = (text: string) => string;
 
 /** Fields of an API error other than its message. */
 type ErrorFields = Omit<ApiErrorInfo, 'message'>;
@@ -154,15 +149,11 @@ function classify(status: number, errorType: string | undefined): ErrorKind {
 }
 
 /** Builds the error for a response whose status is not 2xx. */
-export function errorFromResponse(
-  response: ApiResponse,
-  context: CallContext,
-  redact: Redactor,
-): ApiError {
-  const body = parseErrorBody(response.bodyText);
+export function errorFromResponse(response: ApiResponse, context: CallContext): ApiError {
+  const body = parseErrorBody(response);
   const kind = classify(response.status, body.errorType);
   const info = readErrorInfo(response, context, body);
-  const message = `${kind.title} ${describeCall(info, context)}; ${kind.advise(context, info)}. ${describeBody(response, body, redact)}`;
+  const message = `${kind.title} ${describeCall(info, context)}; ${kind.advise(context, info)}. ${describeBody(response, body)}`;
   return new kind.errorClass({ ...info, message: message.trim() });
 }
 
@@ -171,11 +162,10 @@ export function unexpectedBodyError(
   response: ApiResponse,
   context: CallContext,
   problem: string,
-  redact: Redactor,
 ): UnexpectedResponseError {
-  const body = parseErrorBody(response.bodyText);
+  const body = parseErrorBody(response);
   const info = readErrorInfo(response, context, body);
-  const quoted = body.isJson ? '' : ` ${describeBody(response, body, redact)}`;
+  const quoted = response.body === undefined ? ` ${describeBody(response, body)}` : '';
   const message = `Unexpected response ${describeCall(info, context)}: ${problem}; ${KINDS.unexpected.advise()}.${quoted}`;
   return new UnexpectedResponseError({ ...info, message });
 }
@@ -205,17 +195,14 @@ function describeCall(info: ErrorFields, context: CallContext): string {
   return `(${parts.filter(Boolean).join(', ')}) while ${describeAction(context)}`;
 }
 
-function describeBody(response: ApiResponse, body: ParsedErrorBody, redact: Redactor): string {
-  if (body.apiMessage !== undefined) return `API message: ${quote(body.apiMessage, redact)}`;
-  if (body.isJson) return '';
+function describeBody(response: ApiResponse, body: ParsedErrorBody): string {
+  if (body.apiMessage !== undefined) return `API message: ${quote(body.apiMessage)}`;
+  if (response.body !== undefined) return '';
   if (response.bodyText.trim() === '') return 'The response body was empty.';
-  return `The response body was not JSON: ${quote(response.bodyText, redact)}`;
+  return `The response body was not JSON: ${quote(response.bodyText)}`;
 }
 
-/** Quotes text on one line, cut to about 100 characters, with secrets removed. */
-function quote(text: string, redact: Redactor): string {
-  const oneLine = redact(text).replace(/\s+/g, ' ').trim();
-  const shortened =
-    oneLine.length > MAX_QUOTED_CHARS ? `${oneLine.slice(0, MAX_QUOTED_CHARS - 3)}...` : oneLine;
-  return JSON.stringify(shortened);
+/** Quotes text on one line, cut to about 100 characters. */
+function quote(text: string): string {
+  return JSON.stringify(shorten(text.replace(/\s+/g, ' ').trim(), MAX_QUOTED_CHARS));
 }

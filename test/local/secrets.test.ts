@@ -1,9 +1,13 @@
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { type Emulator, type FaultRule, startEmulator } from '../../emulator';
 import { type HistoryEvent, type LocalRunResult, runLocalExecution } from '../../local/run';
 
 /** A key and a prompt that are easy to find in any text the workflow produces. */
 const KEY_MARKER = 'sk-ant-MARKER-4f1d9c2e7b';
 const PROMPT_MARKER = 'PROMPT-MARKER-a83e5d';
+/** What the handlers write in place of the key when a response echoes it. */
+const REDACTED_KEY = '[redacted API key]';
 
 interface Scenario {
   name: string;
@@ -11,6 +15,10 @@ interface Scenario {
   faults?: FaultRule[];
   acceptedKey?: string;
   cancelDelayMs?: number;
+  /** Puts a proxy in front of the emulator that sets every response's request-id to the key. */
+  echoKeyInRequestId?: boolean;
+  /** Where the handlers must have written REDACTED_KEY, which proves that the echo arrived. */
+  redactedIn?: 'logs' | 'cause';
 }
 
 const REQUESTS = [
@@ -43,9 +51,56 @@ const SCENARIOS: Scenario[] = [
         rawBody: `<html>denied for x-api-key: ${KEY_MARKER}</html>`,
       },
     ],
+    redactedIn: 'cause',
   },
   { name: 'server error on delete', faults: [{ route: 'deleteMessageBatch', status: 500 }] },
+  {
+    name: 'error.type that echoes the key',
+    faults: [
+      {
+        route: 'retrieveMessageBatch',
+        status: 500,
+        rawBody: JSON.stringify({ type: 'error', error: { type: KEY_MARKER, message: 'x' } }),
+        contentType: 'application/json',
+      },
+    ],
+    redactedIn: 'cause',
+  },
+  { name: 'request-id that echoes the key', echoKeyInRequestId: true, redactedIn: 'logs' },
+  {
+    name: 'request-id that echoes the key on a failed delete',
+    echoKeyInRequestId: true,
+    faults: [{ route: 'deleteMessageBatch', status: 500 }],
+    redactedIn: 'cause',
+  },
 ];
+
+/** Starts a proxy on 127.0.0.1 that forwards to `targetUrl` and echoes x-api-key as request-id. */
+async function startKeyEchoProxy(targetUrl: string): Promise<Server> {
+  const target = new URL(targetUrl);
+  const proxy = createServer((incoming, outgoing) => {
+    const options = {
+      host: target.hostname,
+      port: target.port,
+      method: incoming.method,
+      path: incoming.url,
+      headers: incoming.headers,
+    };
+    const forwarded = request(options, (upstream) => {
+      const headers = { ...upstream.headers, 'request-id': String(incoming.headers['x-api-key']) };
+      outgoing.writeHead(upstream.statusCode ?? 502, headers);
+      upstream.pipe(outgoing);
+    });
+    forwarded.on('error', () => outgoing.destroy());
+    incoming.pipe(forwarded);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return proxy;
+}
+
+function serverUrl(server: Server): string {
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
 
 /** States whose input is the execution input as the user sent it. */
 const RAW_INPUT_STATES = new Set(['selectInputMode', 'submitBatch', 'adoptBatch']);
@@ -57,6 +112,7 @@ function carriesRawInput(event: HistoryEvent): boolean {
 
 describe('secrets stay out of every output', () => {
   let emulator: Emulator;
+  let proxy: Server | undefined;
   let logged: string[];
   let restore: () => void;
 
@@ -78,6 +134,11 @@ describe('secrets stay out of every output', () => {
 
   afterEach(async () => {
     restore();
+    if (proxy !== undefined) {
+      proxy.closeAllConnections();
+      await new Promise<void>((resolve) => proxy?.close(() => resolve()));
+      proxy = undefined;
+    }
     await emulator?.close();
   });
 
@@ -87,9 +148,10 @@ describe('secrets stay out of every output', () => {
       cancelDelayMs: scenario.cancelDelayMs ?? 50,
     });
     scenario.faults?.forEach((fault) => emulator.addFault(fault));
+    if (scenario.echoKeyInRequestId) proxy = await startKeyEchoProxy(emulator.url);
     return runLocalExecution({
       input: scenario.input ?? { requests: REQUESTS },
-      apiUrl: emulator.url,
+      apiUrl: proxy === undefined ? emulator.url : serverUrl(proxy),
       apiKey: KEY_MARKER,
       fast: true,
       logLevel: 'DEBUG',
@@ -111,6 +173,16 @@ describe('secrets stay out of every output', () => {
     expect(JSON.stringify(result.output ?? null)).not.toContain(KEY_MARKER);
     expect(result.cause ?? '').not.toContain(KEY_MARKER);
     expect(scenario.input === undefined ? history : withoutInput).not.toContain(KEY_MARKER);
+  });
+
+  const ECHO_SCENARIOS = SCENARIOS.filter((scenario) => scenario.redactedIn !== undefined);
+
+  it.each(ECHO_SCENARIOS)('writes the redaction marker for $name', async (scenario) => {
+    const result = await run(scenario);
+    restore();
+
+    const written = scenario.redactedIn === 'logs' ? logged.join('') : (result.cause ?? '');
+    expect(written).toContain(REDACTED_KEY);
   });
 
   it('lets the prompt appear only where the input is recorded', async () => {
