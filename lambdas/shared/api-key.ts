@@ -160,28 +160,28 @@ function readCacheSeconds(): number {
   return seconds;
 }
 
+/** AWS error names that mean the signature or the credentials were not accepted. */
+const REJECTED_CREDENTIALS =
+  /^(UnrecognizedClient|InvalidSignature|IncompleteSignature|MissingAuthenticationToken|ExpiredToken)Exception$/;
+
 /** Explains a failed GetSecretValue by its AWS error name, or what failed before an answer. */
 function describeReadFailure(error: unknown): string {
   const errorType = error instanceof SecretReadError ? error.errorType : 'unknown error';
   const detail = error instanceof SecretReadError ? `: ${error.message}` : '';
-  switch (errorType) {
-    case 'ResourceNotFoundException':
-      return 'does not exist (ResourceNotFoundException); create it or fix API_KEY_SECRET_ID';
-    case 'AccessDeniedException':
-      return 'could not be read because access was denied (AccessDeniedException); allow secretsmanager:GetSecretValue on it, and kms:Decrypt if a customer managed key encrypts it';
-    case 'MissingRegion':
-    case 'MissingCredentials':
-    case 'InvalidEndpoint':
-      return `could not be read (${errorType}${detail}); Lambda sets AWS_REGION and the credentials itself, so check the function's configuration`;
-    case 'UnrecognizedClientException':
-    case 'InvalidSignatureException':
-    case 'IncompleteSignatureException':
-    case 'MissingAuthenticationTokenException':
-    case 'ExpiredTokenException':
-      return `could not be read because Secrets Manager rejected the function's AWS credentials (${errorType}); check the clock and the credentials in the environment`;
-    default:
-      return `could not be read (${errorType}${detail}); check that it exists and that this function may read it`;
+  if (errorType === 'ResourceNotFoundException') {
+    return 'does not exist (ResourceNotFoundException); create it or fix API_KEY_SECRET_ID';
   }
+  if (errorType === 'AccessDeniedException') {
+    return 'could not be read because access was denied (AccessDeniedException); allow secretsmanager:GetSecretValue on it, and kms:Decrypt if a customer managed key encrypts it';
+  }
+  if (REJECTED_CREDENTIALS.test(errorType)) {
+    return `could not be read because Secrets Manager rejected the function's AWS credentials (${errorType}); check the clock and the credentials in the environment`;
+  }
+  const fix =
+    error instanceof SecretReadError && error.configuration
+      ? "Lambda sets AWS_REGION and the credentials itself, so check the function's configuration"
+      : 'check that it exists and that this function may read it';
+  return `could not be read (${errorType}${detail}); ${fix}`;
 }
 
 function extractApiKey(secretValue: unknown, secretId: string): string {

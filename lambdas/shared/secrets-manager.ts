@@ -12,12 +12,8 @@ import { isPlainObject } from './input-values';
 import { signRequest } from './sigv4';
 
 /** Error names with which AWS asks the caller to slow down. */
-const THROTTLING_ERRORS = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-]);
+const THROTTLING_ERRORS =
+  /^(Throttling|ThrottlingException|TooManyRequestsException|RequestLimitExceeded)$/;
 
 /** Longest error name kept from a response. */
 const MAX_ERROR_TYPE_LENGTH = 100;
@@ -29,15 +25,18 @@ export class SecretReadError extends Error {
   readonly errorType: string;
   /** A throttling error, a 5xx or a failed connection, which a new attempt may not meet. */
   readonly transient: boolean;
+  /** A missing region or credentials, or a bad endpoint setting: no request was sent. */
+  readonly configuration: boolean;
 
   constructor(
     errorType: string,
     message: string,
-    options?: ErrorOptions & { transient?: boolean },
+    options?: ErrorOptions & { transient?: boolean; configuration?: boolean },
   ) {
     super(message, options);
     this.errorType = errorType;
     this.transient = options?.transient ?? false;
+    this.configuration = options?.configuration ?? false;
   }
 }
 
@@ -56,12 +55,13 @@ export async function getSecretValue(
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? '';
   const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = env;
   if (region === '') {
-    throw new SecretReadError('MissingRegion', 'AWS_REGION is not set');
+    throw new SecretReadError('MissingRegion', 'AWS_REGION is not set', { configuration: true });
   }
   if (!accessKeyId || !secretAccessKey) {
     throw new SecretReadError(
       'MissingCredentials',
       'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set',
+      { configuration: true },
     );
   }
   const url = secretsManagerEndpoint(region, env);
@@ -100,7 +100,7 @@ export async function getSecretValue(
   const parsed = parseJson(response.bodyText);
   if (response.status !== 200) {
     const errorType = awsErrorType(parsed, response.headers.get('x-amzn-errortype'));
-    const transient = response.status >= 500 || THROTTLING_ERRORS.has(errorType);
+    const transient = response.status >= 500 || THROTTLING_ERRORS.test(errorType);
     throw new SecretReadError(errorType, `GetSecretValue returned HTTP ${response.status}`, {
       transient,
     });
@@ -132,6 +132,7 @@ export function secretsManagerEndpoint(region: string, env: NodeJS.ProcessEnv): 
   } catch (error) {
     throw new SecretReadError('InvalidEndpoint', `the endpoint "${override}" is not a URL`, {
       cause: error,
+      configuration: true,
     });
   }
   // The response carries the secret, so it may travel in clear text only on this machine.
@@ -139,6 +140,7 @@ export function secretsManagerEndpoint(region: string, env: NodeJS.ProcessEnv): 
     throw new SecretReadError(
       'InvalidEndpoint',
       `the endpoint "${override}" must use https unless its host is loopback`,
+      { configuration: true },
     );
   }
   return url;

@@ -3,7 +3,7 @@
  * API without bundling the AWS SDK. It signs with an Authorization header only: no presigned
  * URLs, no chunked payloads, no x-amz-content-sha256 header, no S3 path rules.
  */
-import { hmacSha256, sha256, toHex } from './sha256';
+import { createHash, createHmac } from 'node:crypto';
 
 /** Credentials of the Lambda execution role, as the runtime sets them in the environment. */
 export interface AwsCredentials {
@@ -73,16 +73,20 @@ export function signRequest(
   ].join('\n');
   const stringToSign = [ALGORITHM, amzDate, scope, sha256Hex(canonicalRequest)].join('\n');
 
-  let key = hmacSha256(`AWS4${credentials.secretAccessKey}`, date);
-  for (const part of [region, service, 'aws4_request']) key = hmacSha256(key, part);
-  const signature = toHex(hmacSha256(key, stringToSign));
+  let key = hmac(`AWS4${credentials.secretAccessKey}`, date);
+  for (const part of [region, service, 'aws4_request']) key = hmac(key, part);
+  const signature = createHmac('sha256', key).update(stringToSign).digest('hex');
 
   headers.authorization = `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
   return headers;
 }
 
+function hmac(key: string | Buffer, data: string): Buffer {
+  return createHmac('sha256', key).update(data).digest();
+}
+
 function sha256Hex(data: string | Uint8Array): string {
-  return toHex(sha256(data));
+  return createHash('sha256').update(data).digest('hex');
 }
 
 /** Percent-encodes every byte outside RFC 3986's unreserved set (A-Z a-z 0-9 - . _ ~). */
