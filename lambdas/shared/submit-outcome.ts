@@ -19,6 +19,7 @@ import {
   UnexpectedResponseError,
 } from './errors';
 import { logger } from './logger';
+import { shorten } from './response-fields';
 
 /** Clock difference allowed between this function and the API when matching created_at. */
 const CLOCK_SKEW_MS = 60_000;
@@ -111,9 +112,10 @@ async function findCandidates(
       const total =
         counts.processing + counts.succeeded + counts.errored + counts.canceled + counts.expired;
       if (total === requestCount) {
+        // Cut, because a hostile list page could otherwise push the cause past its size limit.
         found.push({
-          id: batch.id,
-          created_at: batch.created_at,
+          id: shorten(batch.id),
+          created_at: shorten(batch.created_at),
           processing_status: batch.processing_status,
         });
       }
