@@ -353,3 +353,24 @@ describe('oversized response fields', () => {
     expect(details.requestId?.endsWith('...')).toBe(true);
   });
 });
+
+describe('oversized list page after an ambiguous create', () => {
+  it('keeps the SubmitOutcomeUnknown cause under the limit', async () => {
+    const hugeId = `msgbatch_${'x'.repeat(20_000)}`;
+    serve((_apiKey, request) => {
+      if (request.method === 'POST') return { status: 500, body: errorBody({}) };
+      const batch = JSON.parse(batchBody(hugeId)) as Record<string, unknown>;
+      const data = Array.from({ length: 20 }, () => ({
+        ...batch,
+        created_at: new Date().toISOString(),
+      }));
+      return { status: 200, body: JSON.stringify({ data, has_more: false, last_id: hugeId }) };
+    });
+
+    const failure = await invokeExpectingError(createHandler, TEST_CREATE_EVENT);
+
+    expect(failure.error.name).toBe('SubmitOutcomeUnknown');
+    expect(failure.error.message).toContain('msgbatch_xxx');
+    expect(lambdaCause(failure.error).length).toBeLessThan(CAUSE_LIMIT_CHARS);
+  });
+});
