@@ -124,26 +124,33 @@ export function clearApiKeyCache(): void {
 
 /** Attempts of one secret read; the AWS SDKs make 3 by default too. */
 const SECRET_READ_ATTEMPTS = 3;
+/** A new attempt starts only with at least this much of the read's time left. */
+const MIN_ATTEMPT_MS = 500;
 
 /**
  * Reads the secret, trying again after a throttling error, a 5xx or a failed connection, with
- * a short jittered wait, as the AWS SDK client that this replaced did. A timeout is not tried
- * again, because it has used HTTP_TIMEOUT_MS of the Lambda timeout already.
+ * a short jittered wait, as the AWS SDK client that this replaced did. All attempts share one
+ * HTTP_TIMEOUT_MS, so that a read can never use up the Lambda timeout.
  */
 async function readSecret(secretId: string): Promise<SecretValue> {
-  const timeoutMs = readApiConfig().httpTimeoutMs;
+  const deadlineMs = Date.now() + readApiConfig().httpTimeoutMs;
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await getSecretValue(secretId, timeoutMs);
+      return await getSecretValue(secretId, Math.max(1, deadlineMs - Date.now()));
     } catch (error) {
-      const transient = error instanceof SecretReadError && error.transient;
-      if (!transient || attempt >= SECRET_READ_ATTEMPTS) {
+      const waitMs = Math.random() * 100 * 2 ** attempt;
+      const retry =
+        error instanceof SecretReadError &&
+        error.transient &&
+        attempt < SECRET_READ_ATTEMPTS &&
+        Date.now() + waitMs < deadlineMs - MIN_ATTEMPT_MS;
+      if (!retry) {
         throw new ApiKeyUnavailableError(
           `Could not read the API key: Secrets Manager secret "${secretId}" ${describeReadFailure(error)}.`,
           { cause: error },
         );
       }
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 100 * 2 ** attempt));
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
     }
   }
 }

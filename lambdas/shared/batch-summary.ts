@@ -38,6 +38,12 @@ const REQUEST_COUNT_FIELDS = [
   'expired',
 ] as const satisfies ReadonlyArray<keyof MessageBatchRequestCounts>;
 
+/** A batch id as a response may give it: plain characters, bounded, so it needs no escaping. */
+const RESPONSE_ID_PATTERN = /^[A-Za-z0-9_-]{1,200}$/;
+
+/** Longest timestamp accepted; an RFC 3339 time is about 30 characters. */
+const MAX_TIME_CHARS = 64;
+
 /**
  * Copies the summary fields out of a MessageBatch response body.
  *
@@ -47,7 +53,10 @@ const REQUEST_COUNT_FIELDS = [
 export function toBatchSummary(body: unknown): BatchSummary | { problem: string } {
   if (!isPlainObject(body)) return { problem: 'the body is not a JSON object' };
   const { id, processing_status, created_at, expires_at, ended_at, cancel_initiated_at } = body;
-  if (typeof id !== 'string' || id === '') return { problem: 'id is not a non-empty string' };
+  // Ids and times go into state output, messages and causes, so they must be short and plain.
+  if (typeof id !== 'string' || !RESPONSE_ID_PATTERN.test(id)) {
+    return { problem: 'id is not 1 to 200 letters, digits, _ or -' };
+  }
   if (typeof processing_status !== 'string' || !PROCESSING_STATUSES.includes(processing_status)) {
     return { problem: 'processing_status is not in_progress, canceling or ended' };
   }
@@ -56,6 +65,10 @@ export function toBatchSummary(body: unknown): BatchSummary | { problem: string 
   }
   if (!isStringOrNull(ended_at) || !isStringOrNull(cancel_initiated_at)) {
     return { problem: 'ended_at or cancel_initiated_at is neither a string nor null' };
+  }
+  const times = [created_at, expires_at, ended_at, cancel_initiated_at];
+  if (times.some((time) => time !== null && time.length > MAX_TIME_CHARS)) {
+    return { problem: `a timestamp is longer than ${MAX_TIME_CHARS} characters` };
   }
   const requestCounts = toRequestCounts(body.request_counts);
   if (requestCounts === undefined) {

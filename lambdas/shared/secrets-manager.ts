@@ -11,9 +11,9 @@ import { HttpConnectionError, HttpTimeoutError, sendHttpRequest } from './http-r
 import { isPlainObject } from './input-values';
 import { signRequest } from './sigv4';
 
-/** Error names with which AWS asks the caller to slow down. */
-const THROTTLING_ERRORS =
-  /^(Throttling|ThrottlingException|TooManyRequestsException|RequestLimitExceeded)$/;
+/** Error names with which AWS asks the caller to slow down or to try again. */
+const RETRYABLE_ERRORS =
+  /^(Throttling|ThrottlingException|TooManyRequestsException|RequestLimitExceeded|RequestTimeoutException)$/;
 
 /** Longest error name kept from a response. */
 const MAX_ERROR_TYPE_LENGTH = 100;
@@ -100,7 +100,8 @@ export async function getSecretValue(
   const parsed = parseJson(response.bodyText);
   if (response.status !== 200) {
     const errorType = awsErrorType(parsed, response.headers.get('x-amzn-errortype'));
-    const transient = response.status >= 500 || THROTTLING_ERRORS.test(errorType);
+    const transient =
+      response.status >= 500 || response.status === 429 || RETRYABLE_ERRORS.test(errorType);
     throw new SecretReadError(errorType, `GetSecretValue returned HTTP ${response.status}`, {
       transient,
     });
@@ -157,9 +158,11 @@ function transportError(error: unknown, url: URL, timeoutMs: number): unknown {
     );
   }
   if (error instanceof HttpConnectionError) {
+    // A refused certificate or an oversized answer would fail the same way again.
+    const permanent = error.code === 'ERESPONSETOOLARGE' || /CERT|TLS|SSL/.test(error.code);
     return new SecretReadError(error.code, `the connection to ${url.host} failed`, {
       cause: error,
-      transient: true,
+      transient: !permanent,
     });
   }
   return error;

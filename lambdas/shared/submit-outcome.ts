@@ -19,7 +19,6 @@ import {
   UnexpectedResponseError,
 } from './errors';
 import { logger } from './logger';
-import { shorten } from './response-fields';
 
 /** Clock difference allowed between this function and the API when matching created_at. */
 const CLOCK_SKEW_MS = 60_000;
@@ -107,15 +106,19 @@ async function findCandidates(
   for (let page = 0; page < MAX_LIST_PAGES; page += 1) {
     const result = await listMessageBatches(options, { limit: LIST_PAGE_SIZE, afterId });
     for (const batch of result.data) {
-      if (Date.parse(batch.created_at) < sinceMs) return found;
+      const createdMs = Date.parse(batch.created_at);
+      if (createdMs < sinceMs) return found;
+      // A batch without a readable creation time cannot be placed after the submit.
+      if (Number.isNaN(createdMs)) continue;
       const counts = batch.request_counts;
       const total =
         counts.processing + counts.succeeded + counts.errored + counts.canceled + counts.expired;
       if (total === requestCount) {
-        // Cut, because a hostile list page could otherwise push the cause past its size limit.
+        // toBatchSummary bounds the id to 200 plain characters; the time is written anew, so 20
+        // candidates keep the cause far below its size limit whatever the list page held.
         found.push({
-          id: shorten(batch.id),
-          created_at: shorten(batch.created_at),
+          id: batch.id,
+          created_at: new Date(createdMs).toISOString(),
           processing_status: batch.processing_status,
         });
       }

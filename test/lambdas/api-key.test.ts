@@ -598,6 +598,28 @@ describe('Secrets Manager transient failures', () => {
     expect(server.requests()).toBe(2);
   });
 
+  it('reads the key after an HTTP 429 without an error name', async () => {
+    const server = await useReplySequence([reply(429, ''), SECRET_REPLY]);
+
+    const apiKey = await getApiKey().finally(() => server.close());
+
+    expect(apiKey).toBe(SECRET_VALUE);
+    expect(server.requests()).toBe(2);
+  });
+
+  it('keeps every attempt within one HTTP_TIMEOUT_MS', async () => {
+    process.env.HTTP_TIMEOUT_MS = '1000';
+    const slow503: Reply = (res) => setTimeout(() => reply(503, '')(res), 450);
+    const server = await useReplySequence([slow503]);
+    const startedMs = Date.now();
+
+    const error = await catchApiKeyError().finally(() => server.close());
+
+    expect(Date.now() - startedMs).toBeLessThan(1_300);
+    expect(server.requests()).toBeLessThanOrEqual(2);
+    expect(error.message).toContain('could not be read');
+  });
+
   it('gives up after 3 attempts', async () => {
     const server = await useReplySequence([awsError('ThrottlingException')]);
 

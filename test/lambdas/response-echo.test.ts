@@ -196,7 +196,7 @@ describe('API key echoed by a scripted server', () => {
     expect(rejected?.requestId).toBe(REDACTED);
   });
 
-  it('redacts the key from a 200 body that describes another batch', async () => {
+  it('rejects a 200 body whose id is the key, without quoting it', async () => {
     serve((apiKey) => ({ status: 200, body: batchBody(apiKey) }));
 
     const failure = await invokeExpectingError(retrieveHandler, RETRIEVE_EVENT);
@@ -204,10 +204,19 @@ describe('API key echoed by a scripted server', () => {
     expectKeyAbsent(failure);
     expect(failure.error.name).toBe('UnexpectedResponse');
     expect(failure.details.batchId).toBe(BATCH_ID);
+    expect(failure.details.message).toContain('id is not 1 to 200 letters, digits, _ or -');
+    expect(apiCallLogEntries()[0]?.batchId).toBe(BATCH_ID);
+  });
+
+  it('redacts nothing from a 200 body that describes another plain batch id', async () => {
+    serve(() => ({ status: 200, body: batchBody('msgbatch_other01') }));
+
+    const failure = await invokeExpectingError(retrieveHandler, RETRIEVE_EVENT);
+
+    expect(failure.error.name).toBe('UnexpectedResponse');
     expect(failure.details.message).toContain(
-      `the body describes batch ${REDACTED}, not the requested one`,
+      'the body describes batch msgbatch_other01, not the requested one',
     );
-    expect(apiCallLogEntries()[0]?.batchId).toBe(REDACTED);
   });
 
   it('redacts the key from the request-id of a success', async () => {
@@ -224,14 +233,17 @@ describe('API key echoed by a scripted server', () => {
     expect(apiCallLogEntries()[0]?.requestId).toBe(REDACTED);
   });
 
-  it('redacts the key from the id of a created batch', async () => {
-    serve((apiKey) => ({ status: 200, body: batchBody(apiKey) }));
+  it('treats a created batch whose id is the key as an unknown outcome', async () => {
+    serve((apiKey, request) =>
+      request.method === 'POST'
+        ? { status: 200, body: batchBody(apiKey) }
+        : { status: 200, body: JSON.stringify({ data: [], has_more: false }) },
+    );
 
-    const result = await createHandler(TEST_CREATE_EVENT);
+    const failure = await invokeExpectingError(createHandler, TEST_CREATE_EVENT);
 
-    expect(JSON.stringify(result)).not.toContain(TEST_API_KEY);
-    expect(env.capture.text()).not.toContain(TEST_API_KEY);
-    expect(result.batch.id).toBe(REDACTED);
+    expectKeyAbsent(failure);
+    expect(failure.error.name).toBe('SubmitOutcomeUnknown');
   });
 
   it('redacts the key from the id of a deleted batch', async () => {
@@ -309,9 +321,9 @@ const OVERSIZED_CASES: Array<{ case: string; reply: ScriptedReply; mentions: str
     mentions: 'the body is not a MessageBatch',
   },
   {
-    case: 'mismatching batch id',
+    case: 'batch id',
     reply: { status: 200, headers: { 'request-id': HUGE_HEADER }, body: batchBody(HUGE_TEXT) },
-    mentions: 'the body describes batch ',
+    mentions: 'id is not 1 to 200 letters, digits, _ or -',
   },
 ];
 
@@ -370,7 +382,26 @@ describe('oversized list page after an ambiguous create', () => {
     const failure = await invokeExpectingError(createHandler, TEST_CREATE_EVENT);
 
     expect(failure.error.name).toBe('SubmitOutcomeUnknown');
-    expect(failure.error.message).toContain('msgbatch_xxx');
+    expect(failure.error.message).toContain('Listing batches to find it failed too');
     expect(lambdaCause(failure.error).length).toBeLessThan(CAUSE_LIMIT_CHARS);
+  });
+
+  it('names plain candidates with their creation time written anew', async () => {
+    serve((_apiKey, request) => {
+      if (request.method === 'POST') return { status: 500, body: errorBody({}) };
+      const batch = JSON.parse(batchBody('msgbatch_candidate01')) as Record<string, unknown>;
+      const data = Array.from({ length: 25 }, () => ({
+        ...batch,
+        created_at: `${new Date().toISOString().slice(0, 19)}.000000+00:00`,
+      }));
+      return { status: 200, body: JSON.stringify({ data, has_more: false }) };
+    });
+
+    const failure = await invokeExpectingError(createHandler, TEST_CREATE_EVENT);
+
+    expect(failure.error.message).toMatch(
+      /msgbatch_candidate01 \(created \d{4}-\d\d-\d\dT[\d:.]+Z,/,
+    );
+    expect(lambdaCause(failure.error).length).toBeLessThan(CAUSE_LIMIT_CHARS / 4);
   });
 });
