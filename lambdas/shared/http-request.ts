@@ -41,6 +41,16 @@ export interface HttpResponse {
 /** The request did not finish within `timeoutMs`. */
 export class HttpTimeoutError extends Error {
   override name = 'HttpTimeoutError';
+  /**
+   * False when the connection (and TLS, for https) was still being set up, so no byte of the
+   * request reached the server.
+   */
+  readonly requestMayHaveBeenSent: boolean;
+
+  constructor(message: string, requestMayHaveBeenSent: boolean) {
+    super(message);
+    this.requestMayHaveBeenSent = requestMayHaveBeenSent;
+  }
 }
 
 /** The connection failed before a complete response arrived. */
@@ -146,7 +156,7 @@ export function sendHttpRequest(request: HttpRequest): Promise<HttpResponse> {
     let uploadStarted = false;
     const outgoing = transport.request(request.url, { method: request.method, headers, agent });
     const timer = setTimeout(() => {
-      fail(new HttpTimeoutError(`No complete response within ${request.timeoutMs} ms`));
+      fail(new HttpTimeoutError(`No complete response within ${request.timeoutMs} ms`, connected));
     }, request.timeoutMs);
     const continueTimer =
       typeof body === 'object' ? setTimeout(startUpload, CONTINUE_WAIT_MS) : undefined;

@@ -23,7 +23,12 @@ export function errorFromRequestFailure(
   context: CallContext,
   settings: RequestSettings,
 ): RequestTimeoutError | NetworkError | undefined {
-  if (error instanceof HttpTimeoutError) return timeoutError(error, context, settings);
+  if (error instanceof HttpTimeoutError) {
+    if (error.requestMayHaveBeenSent) return timeoutError(error, context, settings);
+    // Timed out while connecting: nothing was sent, so it is a connection failure.
+    const connectTimeout = new HttpConnectionError('connect timeout', false, { cause: error });
+    return networkError(connectTimeout, context, settings);
+  }
   if (error instanceof HttpConnectionError) return networkError(error, context, settings);
   return undefined;
 }

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import type { FaultRule, Route } from '../../emulator';
 import { handler as createHandler } from '../../lambdas/create-message-batch';
 import {
@@ -199,6 +200,21 @@ describe('createMessageBatch unknown outcome', () => {
 });
 
 describe('createMessageBatch definite failures', () => {
+  it('maps a timeout during the TLS handshake to ConnectionFailed', async () => {
+    const silent = createNetServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    process.env.ANTHROPIC_BASE_URL = `https://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    process.env.HTTP_TIMEOUT_MS = '200';
+
+    const { error, details } = await invokeExpectingError(createHandler, TEST_CREATE_EVENT).finally(
+      () => silent.close(),
+    );
+
+    expect(error.name).toBe('ConnectionFailed');
+    expect(details.requestSent).toBe(false);
+    expect(details.message).toContain('connect timeout');
+  });
+
   it('maps a closed port to ConnectionFailed', async () => {
     process.env.ANTHROPIC_BASE_URL = await closedPortUrl();
     const requestSpy = jest.spyOn(http, 'request');

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import {
   HttpConnectionError,
   HttpTimeoutError,
@@ -95,6 +95,32 @@ describe('sendHttpRequest', () => {
     const sent = sendHttpRequest({ ...GET, url: server.url, timeoutMs: 100 });
 
     await expect(sent).rejects.toBeInstanceOf(HttpTimeoutError);
+  });
+
+  it('reports a timeout during the TLS handshake as not sent', async () => {
+    const silent = createNetServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const url = new URL(`https://127.0.0.1:${port}/`);
+
+    const error: unknown = await sendHttpRequest({ ...GET, url, timeoutMs: 200 })
+      .catch((e: unknown) => e)
+      .finally(() => {
+        silent.close();
+      });
+
+    expect(error).toBeInstanceOf(HttpTimeoutError);
+    expect((error as HttpTimeoutError).requestMayHaveBeenSent).toBe(false);
+  });
+
+  it('reports a timeout after the request as possibly sent', async () => {
+    server = await startServer(() => undefined);
+
+    const error: unknown = await sendHttpRequest({ ...GET, url: server.url, timeoutMs: 100 }).catch(
+      (e: unknown) => e,
+    );
+
+    expect((error as HttpTimeoutError).requestMayHaveBeenSent).toBe(true);
   });
 
   it('reports a refused connection as not sent', async () => {
