@@ -346,7 +346,8 @@ export function renderLimits(results: BenchResults): string {
     '## Limits of these figures',
     [
       `- The machine is ${results.machine.cpuModel} (${results.machine.cores} cores, x86_64) running Node.js ${results.machine.node}; the functions run on arm64 with Node.js 24, so absolute times differ on AWS and only the comparisons within a table carry over.`,
-      "- On AWS the AWS SDK loads from the runtime's own folder, and a cold start also includes the runtime's start and the download of the code, which these figures leave out.",
+      "- On AWS a cold start also includes the runtime's start and the download of the code, which these figures leave out. The S3 client that the S3 path loads comes from the runtime's own folder there.",
+      '- Every endpoint here is plain http on loopback. On AWS the handlers also load node:https and make a TLS handshake with Secrets Manager and with api.anthropic.com on a cold start. The SDK variants would do the same, and none of it is in these figures.',
       `- The emulator on loopback responds in ${ms(results.warmCalls.rawHttpMs.median)} ms (median raw node:http request). Calls to api.anthropic.com add network and TLS time to both sides of the warm comparison, so the handler's ratio to a raw request would be lower there.`,
       '- History events on AWS are an estimate from the documented event types per state; transitions are counted exactly.',
     ].join('\n'),
