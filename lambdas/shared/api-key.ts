@@ -171,7 +171,7 @@ function readCacheSeconds(): number {
 const REJECTED_CREDENTIALS =
   /^(UnrecognizedClient|InvalidSignature|IncompleteSignature|MissingAuthenticationToken|ExpiredToken)Exception$/;
 
-/** Explains a failed GetSecretValue by its AWS error name, or what failed before an answer. */
+/** Explains a failed GetSecretValue by its AWS error name, or what failed before a response. */
 function describeReadFailure(error: unknown): string {
   const errorType = error instanceof SecretReadError ? error.errorType : 'unknown error';
   const detail = error instanceof SecretReadError ? `: ${error.message}` : '';

@@ -41,7 +41,7 @@ const REQUEST_COUNT_FIELDS = [
 /** A batch id as a response may give it: plain characters, bounded, so it needs no escaping. */
 const RESPONSE_ID_PATTERN = /^[A-Za-z0-9_-]{1,200}$/;
 
-/** Longest timestamp accepted; an RFC 3339 time is about 30 characters. */
+/** Maximum length of a timestamp. An RFC 3339 time has about 30 characters. */
 const MAX_TIME_CHARS = 64;
 
 /**

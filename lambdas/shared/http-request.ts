@@ -75,7 +75,7 @@ export class HttpConnectionError extends Error {
 }
 
 /**
- * Longest idle time after which a kept-alive connection is still reused, as in Node's fetch.
+ * Maximum idle time after which a kept-alive connection is still reused, as in Node's fetch.
  * Lambda freezes the process between invocations, so Node's own idle timers do not run then,
  * and a connection that the server closed meanwhile would fail on reuse; the age is therefore
  * checked against the clock before each request.
@@ -83,7 +83,7 @@ export class HttpConnectionError extends Error {
 const MAX_IDLE_MS = 4_000;
 
 /**
- * Largest response body read, in bytes. The largest expected answer, a page of 1,000 batches,
+ * Largest response body read, in bytes. The largest expected response, a page of 1,000 batches,
  * is under 1 MB; a server that sends more is cut off before it can exhaust the function's memory.
  */
 const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
@@ -131,7 +131,7 @@ function keepAliveAgent(secure: boolean): PooledAgent {
  * `HttpConnectionError`, or the error thrown by a streamed body, unchanged.
  *
  * A streamed body is sent with `expect: 100-continue`: it starts on `100 Continue`, so a server
- * that refuses the request (a wrong key, say) answers before any of the body is sent. A server
+ * that rejects the request (a wrong key, say) responds before any of the body is sent. A server
  * that answers during an upload and closes the connection at once resets it, and the answer may
  * be lost. A streamed body that throws destroys the connection before the body ends, so the
  * server never receives a complete request. When the server answers first, the upload stops.
@@ -177,7 +177,7 @@ export function sendHttpRequest(request: HttpRequest): Promise<HttpResponse> {
     }
     function succeed(response: HttpResponse): void {
       if (!settle()) return;
-      // The server answered before the upload ended: drop the connection instead of finishing it.
+      // The server responded before the upload ended: drop the connection instead of finishing it.
       if (!outgoing.writableFinished) outgoing.destroy();
       resolve(response);
     }

@@ -2,20 +2,20 @@
  * Secrets Manager GetSecretValue, sent with node:https and signed with SigV4 from the
  * credentials that Lambda puts in the environment of the function's execution role.
  *
- * The handlers used the AWS SDK client through Powertools parameters before; loading that client
- * and making its first call took 125 ms of every cold start (docs/benchmarks.md). This is the
- * one AWS call that the handlers make on every cold start, so it is made directly.
+ * The handlers used to read the secret with the AWS SDK client, through Powertools parameters.
+ * Loading that client and making its first call took 125 ms of every cold start. This is the one
+ * AWS call that the handlers make on every cold start, so it is made directly.
  */
 import { isLoopbackHost } from './config';
 import { HttpConnectionError, HttpTimeoutError, sendHttpRequest } from './http-request';
 import { isPlainObject } from './input-values';
 import { signRequest } from './sigv4';
 
-/** Error names with which AWS asks the caller to slow down or to try again. */
+/** Error names of throttled or timed-out calls, which a new attempt may get through. */
 const RETRYABLE_ERRORS =
   /^(Throttling|ThrottlingException|TooManyRequestsException|RequestLimitExceeded|RequestTimeoutException)$/;
 
-/** Longest error name kept from a response. */
+/** Maximum length of an error name kept from a response. */
 const MAX_ERROR_TYPE_LENGTH = 100;
 
 /** GetSecretValue failed; `errorType` is the AWS error name or what went wrong instead. */

@@ -114,8 +114,8 @@ async function findCandidates(
       const total =
         counts.processing + counts.succeeded + counts.errored + counts.canceled + counts.expired;
       if (total === requestCount) {
-        // toBatchSummary bounds the id to 200 plain characters; the time is written anew, so 20
-        // candidates keep the cause far below its size limit whatever the list page held.
+        // toBatchSummary bounds the id to 200 plain characters, and the time is written anew.
+        // So 20 candidates keep the cause far below its size limit, whatever the page held.
         found.push({
           id: batch.id,
           created_at: new Date(createdMs).toISOString(),

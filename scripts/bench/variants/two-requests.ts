@@ -1,8 +1,8 @@
 /**
  * Bench-only handler that makes two raw node:http requests in a row, one to the Secrets Manager
- * stand-in and one for a batch, without signing, checks or logging: the floor of a handler whose
- * cold start reads the key over the network before it calls the API. The stand-in answers the
- * unsigned request with an error, which is read like any answer.
+ * stand-in and one for a batch, without signing, checks or logging. It is the floor of a handler
+ * whose cold start reads the key over the network before it calls the API. The stand-in rejects
+ * the unsigned request with an error response, which is read like any other.
  */
 import { request } from 'node:http';
 
