@@ -45,8 +45,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const server = createServer((req, res) => {
     void handleRequest(req, res, deps);
   });
-  // Answers `expect: 100-continue` with 100 only when the key and version headers pass, so a
-  // refused upload gets its error before the client sends the body.
+  // Sends 100 Continue for `expect: 100-continue` only when the key and version headers pass, so
+  // a rejected upload gets its error before the client sends the body.
   server.on('checkContinue', (req, res) => {
     if (checkRequestHeaders(req, resolved.apiKeys) === undefined) res.writeContinue();
     void handleRequest(req, res, deps);

@@ -230,7 +230,7 @@ function sendOnce(
     body: call.body,
     timeoutMs,
     // A create on a reused connection that the server has just closed fails without showing
-    // whether the server read it, which would make its outcome unknown; a new one avoids that.
+    // whether the server read it, so its outcome would be unknown. A new connection avoids that.
     keepAlive: call.operation !== 'createMessageBatch',
   });
 }

@@ -76,9 +76,9 @@ export class HttpConnectionError extends Error {
 
 /**
  * Maximum idle time after which a kept-alive connection is still reused, as in Node's fetch.
- * Lambda freezes the process between invocations, so Node's own idle timers do not run then,
- * and a connection that the server closed meanwhile would fail on reuse; the age is therefore
- * checked against the clock before each request.
+ * Lambda freezes the process between invocations, so Node's own idle timers do not run then.
+ * A connection that the server closed meanwhile would fail on reuse, so the age is checked
+ * against the clock before each request.
  */
 const MAX_IDLE_MS = 4_000;
 
@@ -132,8 +132,8 @@ function keepAliveAgent(secure: boolean): PooledAgent {
  *
  * A streamed body is sent with `expect: 100-continue`: it starts on `100 Continue`, so a server
  * that rejects the request (a wrong key, say) responds before any of the body is sent. A server
- * that answers during an upload and closes the connection at once resets it, and the answer may
- * be lost. A streamed body that throws destroys the connection before the body ends, so the
+ * that responds during an upload and closes the connection at once resets it, and the response
+ * may be lost. A streamed body that throws destroys the connection before the body ends, so the
  * server never receives a complete request. When the server answers first, the upload stops.
  */
 export function sendHttpRequest(request: HttpRequest): Promise<HttpResponse> {

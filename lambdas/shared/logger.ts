@@ -14,7 +14,7 @@ type Level = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
 
 const LEVEL_ORDER: Record<Level, number> = { DEBUG: 10, INFO: 20, WARN: 30, ERROR: 40, SILENT: 50 };
 
-/** How deep `cause` chains of logged errors are followed. */
+/** Depth to which `cause` chains of logged errors are followed. */
 const MAX_CAUSE_DEPTH = 3;
 
 /** Fields added to a log line; undefined values are left out. */

@@ -64,6 +64,7 @@ export async function getSecretValue(
       { configuration: true },
     );
   }
+
   const url = secretsManagerEndpoint(region, env);
   const body = JSON.stringify({ SecretId: secretId });
   const headers = signRequest(
@@ -82,6 +83,7 @@ export async function getSecretValue(
       service: 'secretsmanager',
     },
   );
+
   let response;
   try {
     // A new connection each time: reads are minutes apart, and a kept-alive connection that
@@ -97,6 +99,7 @@ export async function getSecretValue(
   } catch (error) {
     throw transportError(error, url, timeoutMs);
   }
+
   const parsed = parseJson(response.bodyText);
   if (response.status !== 200) {
     const errorType = awsErrorType(parsed, response.headers.get('x-amzn-errortype'));
@@ -158,7 +161,7 @@ function transportError(error: unknown, url: URL, timeoutMs: number): unknown {
     );
   }
   if (error instanceof HttpConnectionError) {
-    // A refused certificate or an oversized answer would fail the same way again.
+    // A rejected certificate or an oversized response would fail the same way again.
     const permanent = error.code === 'ERESPONSETOOLARGE' || /CERT|TLS|SSL/.test(error.code);
     return new SecretReadError(error.code, `the connection to ${url.host} failed`, {
       cause: error,

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { TEST_AWS_SESSION_CREDENTIALS } from '../../test/secrets-manager-server';
 import { KEY_PROVIDER_ENV, REPO_ROOT } from './bundles';
 
-/** Name of the secret that holds the API key in the Secrets Manager stand-in. */
+/** Name of the secret that contains the API key in the Secrets Manager stand-in. */
 export const BENCH_SECRET_NAME = 'bench-anthropic-api-key';
 
 /** Region of the stand-in and of the handlers' environment. */

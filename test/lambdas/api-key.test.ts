@@ -140,24 +140,13 @@ function awsError(errorType: string): Reply {
  * never ends the response makes the request time out.
  */
 async function catchApiKeyErrorWithReply(send: Reply): Promise<ApiKeyUnavailableError> {
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => send(res));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = `http://127.0.0.1:${port}`;
-  try {
-    return await catchApiKeyError();
-  } finally {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
+  const server = await useReplySequence([send]);
+  return catchApiKeyError().finally(() => server.close());
 }
 
 /**
- * Starts a server on 127.0.0.1 that answers its requests with `replies` in turn, the last one
- * for every request after, points the function at it, and returns its request counter.
+ * Starts a server on 127.0.0.1 that responds to its requests with `replies` in turn (the last one
+ * for every later request), points the function at it, and returns its request counter.
  */
 async function useReplySequence(
   replies: Reply[],

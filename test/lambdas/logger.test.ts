@@ -26,7 +26,7 @@ function lines(): Array<Record<string, unknown>> {
 }
 
 describe('logger', () => {
-  it('writes one JSON line with the standard keys, the context and the appended keys', () => {
+  it('writes standard, context and appended keys', () => {
     logger.addContext(CONTEXT);
     logger.appendKeys({ operation: 'retrieveMessageBatch', batchId: 'msgbatch_1' });
 

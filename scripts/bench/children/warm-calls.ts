@@ -4,9 +4,10 @@
  * interleaved so that all four see the same machine state. Usage: node warm-calls.js CONFIG_FILE RESULT_FILE
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
+import { rawGet } from '../variants/raw-get';
 import { type HandlerModule, lambdaContext } from './lambda-context';
 import { installLoopbackGuard } from '../../../test/loopback-guard';
 
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
     () => handler.handler(event, context),
     () => sdkVariant.handler(event, context),
     async () => (await fetch(url, { headers })).json(),
-    () => httpGetJson(url, headers, agent),
+    async () => JSON.parse(await rawGet(url, headers, agent)) as unknown,
   ];
 
   const timings: number[][] = [[], [], [], []];
@@ -73,19 +74,6 @@ async function main(): Promise<void> {
   const result: WarmCallsResult = { handlerMs, sdkVariantMs, rawFetchMs, rawHttpMs };
   writeFileSync(resultFile, JSON.stringify(result));
   process.exit(0);
-}
-
-function httpGetJson(url: string, headers: Record<string, string>, agent: Agent): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    request(url, { headers, agent }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
-      response.on('error', reject);
-    })
-      .on('error', reject)
-      .end();
-  });
 }
 
 main().catch((error: unknown) => {

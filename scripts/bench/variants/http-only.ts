@@ -2,23 +2,14 @@
  * Bench-only handler that makes one raw node:http request for a batch and nothing else: the
  * floor of a handler's first call, since every handler makes at least one such request.
  */
-import { request } from 'node:http';
+import { rawGet } from './raw-get';
 
-export const handler = (event: { batchId: string }): Promise<unknown> => {
+export const handler = async (event: { batchId: string }): Promise<unknown> => {
   const url = `${process.env.ANTHROPIC_BASE_URL ?? ''}/v1/messages/batches/${event.batchId}`;
-  const headers = {
+  const body = await rawGet(url, {
     // The bench's child environment sets this variable (KEY_PROVIDER_ENV in bundles.ts).
     'x-api-key': process.env.BENCH_PROVIDED_API_KEY ?? '',
     'anthropic-version': '2023-06-01',
-  };
-  return new Promise((resolve, reject) => {
-    request(url, { headers }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
-      response.on('error', reject);
-    })
-      .on('error', reject)
-      .end();
   });
+  return JSON.parse(body);
 };
